@@ -1,0 +1,100 @@
+"""How commands talk to the user: diagnostics, progress, summaries.
+
+A progress bar with counts on a terminal; plain lines when output is not a
+terminal (logs, CI), so that nothing is lost in a pipe.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NoReturn, TextIO
+
+import click
+
+from briefgen.diagnostics import BriefgenError, Diagnostic, sort_diagnostics
+
+
+@dataclass
+class Console:
+    """Verbosity-aware output. 0 is normal, negative is quieter, positive is louder."""
+
+    verbosity: int = 0
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+
+    @property
+    def is_tty(self) -> bool:
+        return self.stream.isatty()
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message, file=self.stream)
+
+    def detail(self, message: str) -> None:
+        if self.verbosity > 0:
+            click.echo(message, file=self.stream)
+
+    def result(self, message: str) -> None:
+        """Output that is the point of the command (tables, listings): stdout."""
+        click.echo(message)
+
+    def diagnostics(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in sort_diagnostics(diagnostics):
+            if diagnostic.is_error or self.verbosity >= 0:
+                click.echo(str(diagnostic), file=self.stream)
+
+    def fail(self, error: BriefgenError) -> NoReturn:
+        """Print the error's diagnostics and exit with status 1."""
+        self.diagnostics(error.diagnostics)
+        raise SystemExit(1)
+
+    @contextmanager
+    def progress(self, label: str) -> Iterator[ProgressReporter]:
+        reporter = ProgressReporter(self, label)
+        try:
+            yield reporter
+        finally:
+            reporter.close()
+
+
+class ProgressReporter:
+    """A callable `(done, total)` that draws a bar on a TTY or prints milestones."""
+
+    def __init__(self, console: Console, label: str) -> None:
+        self.console = console
+        self.label = label
+        self._bar: object | None = None
+        self._last_line = 0.0
+        self._last_done = 0
+        self._closed = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.console.verbosity < 0 or total <= 0:
+            return
+        if self.console.is_tty:
+            self._draw(done, total)
+            return
+        now = time.monotonic()
+        if done >= total or now - self._last_line >= 2.0:
+            if done != self._last_done or done >= total:
+                click.echo(f"{self.label}: {done}/{total}", file=self.console.stream)
+            self._last_line = now
+            self._last_done = done
+
+    def _draw(self, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done >= total else ""
+        self.console.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
+        self.console.stream.flush()
+        self._bar = None if done >= total else bar
+
+    def close(self) -> None:
+        if self._bar is not None and not self._closed:
+            self.console.stream.write("\n")
+            self.console.stream.flush()
+        self._closed = True

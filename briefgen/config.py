@@ -1,0 +1,287 @@
+"""`briefgen.yaml`: the typed schema, its defaults and its validation.
+
+Unknown keys and wrong types are errors that name the key, its line and, for
+an unknown key, the closest valid one ("did you mean `timezone`?").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from briefgen.diagnostics import BriefgenError, Diagnostic, error
+from briefgen.frontmatter import YamlMapping, load_mapping
+
+CONFIG_FILE = "briefgen.yaml"
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class ImportRules:
+    """What `briefgen import` reads from the `import:` section."""
+
+    # extra regular expressions: a line of raw text matching one is furniture
+    boilerplate: tuple[str, ...] = ()
+    # topic -> keywords: an article whose text holds a keyword gets the topic
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # host name -> outlet name ("www.aljazeera.com": "Al Jazeera")
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The site settings, validated. Paths are absolute."""
+
+    root: Path
+    title: str = "Briefing"
+    description: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    unsafe_html: bool = False
+    cname: str = ""
+    content_dir: str = "content"
+    output_dir: str = "site"
+    static_dir: str = "static"
+    templates_dir: str = "templates"
+    feed_limit: int = 20
+    home_days: int = 7
+    import_rules: ImportRules = field(default_factory=ImportRules)
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def static_path(self) -> Path:
+        return self.root / self.static_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    @property
+    def base_path(self) -> str:
+        """The path part of `base_url`, always starting and ending with `/`."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_base_url(self, base_url: str) -> Config:
+        """A copy with another `base_url` (the `--base-url` option), validated."""
+        value, problem = _check_base_url(base_url)
+        if problem:
+            raise BriefgenError([error("--base-url", 0, problem, field="base_url")])
+        return _replace(self, base_url=value)
+
+
+def _replace(config: Config, **changes: Any) -> Config:
+    from dataclasses import replace
+
+    return replace(config, **changes)
+
+
+def _check_base_url(value: str) -> tuple[str, str]:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
+    if parts.query or parts.fragment:
+        return value, f"expected a URL without query or fragment, got {value!r}"
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}", ""
+
+
+def _check_language(value: str) -> tuple[str, str]:
+    if not LANG_RE.match(value):
+        return value, f"expected a BCP 47 language tag such as 'fr' or 'en-GB', got {value!r}"
+    return value, ""
+
+
+def _check_timezone(value: str) -> tuple[str, str]:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return value, f"expected an IANA time zone such as 'Europe/Paris' or 'UTC', got {value!r}"
+    return value, ""
+
+
+def _check_positive(value: int) -> tuple[int, str]:
+    return (value, "") if value > 0 else (value, f"expected a positive number, got {value}")
+
+
+def _check_cname(value: str) -> tuple[str, str]:
+    if value and ("/" in value or ":" in value or " " in value):
+        return value, f"expected a bare domain such as 'briefing.example.org', got {value!r}"
+    return value, ""
+
+
+def _check_dir(value: str) -> tuple[str, str]:
+    path = Path(value)
+    if path.is_absolute() or ".." in path.parts or not value.strip():
+        return value, f"expected a folder inside the project, got {value!r}"
+    return value, ""
+
+
+Checker = Callable[[Any], tuple[Any, str]]
+# key -> (python type, type name for messages, extra check)
+SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
+    "title": (str, "a string", None),
+    "description": (str, "a string", None),
+    "base_url": (str, "a URL", _check_base_url),
+    "language": (str, "a language tag", _check_language),
+    "timezone": (str, "a time zone name", _check_timezone),
+    "author": (str, "a string", None),
+    "unsafe_html": (bool, "true or false", None),
+    "cname": (str, "a domain name", _check_cname),
+    "content_dir": (str, "a folder name", _check_dir),
+    "output_dir": (str, "a folder name", _check_dir),
+    "static_dir": (str, "a folder name", _check_dir),
+    "templates_dir": (str, "a folder name", _check_dir),
+    "feed_limit": (int, "a whole number", _check_positive),
+    "home_days": (int, "a whole number", _check_positive),
+    "import": (dict, "a mapping", None),
+}
+IMPORT_KEYS = ("boilerplate", "topics", "sources")
+
+
+def closest(name: str, candidates: Any) -> str:
+    """' (did you mean `x`?)' for the closest candidate, or ''."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate `root/briefgen.yaml`; a missing file means all defaults."""
+    config, diagnostics = read_config(root)
+    errors = [d for d in diagnostics if d.is_error]
+    if errors or config is None:
+        raise BriefgenError(diagnostics)
+    return config
+
+
+def read_config(root: Path) -> tuple[Config | None, list[Diagnostic]]:
+    root = root.resolve()
+    path = root / CONFIG_FILE
+    display = CONFIG_FILE
+    if not path.exists():
+        return Config(root=root), []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [error(display, 0, f"cannot read the config: {exc}", code="config")]
+    mapping, diagnostics = load_mapping(text, display)
+    if mapping is None:
+        return None, diagnostics
+    values, diagnostics = validate(mapping, display)
+    if any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    return Config(root=root, **values), diagnostics
+
+
+def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    values: dict[str, Any] = {}
+    diagnostics: list[Diagnostic] = []
+    for key, value in mapping.data.items():
+        key = str(key)
+        line = mapping.line(key)
+        if key not in SCHEMA:
+            diagnostics.append(
+                error(display, line, f"unknown key{closest(key, SCHEMA)}", field=key,
+                      code="unknown-key")
+            )
+            continue
+        expected_type, name, check = SCHEMA[key]
+        if value is None and expected_type is str:
+            value = ""
+        if not _is_type(value, expected_type):
+            diagnostics.append(
+                error(display, line, f"expected {name}, got {type_name(value)}", field=key,
+                      code="type")
+            )
+            continue
+        if check is not None:
+            value, problem = check(value)
+            if problem:
+                diagnostics.append(error(display, line, problem, field=key, code="value"))
+                continue
+        if key == "import":
+            rules, problems = _import_rules(value, mapping, display)
+            diagnostics.extend(problems)
+            values["import_rules"] = rules
+            continue
+        values[key] = value
+    return values, diagnostics
+
+
+def _is_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _import_rules(
+    section: Mapping[str, Any], mapping: YamlMapping, display: str
+) -> tuple[ImportRules, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    boilerplate: tuple[str, ...] = ()
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+    for key, value in section.items():
+        dotted = f"import.{key}"
+        line = mapping.line(dotted)
+        if key not in IMPORT_KEYS:
+            diagnostics.append(error(display, line, f"unknown key{closest(str(key), IMPORT_KEYS)}",
+                                     field=dotted, code="unknown-key"))
+        elif key == "boilerplate":
+            if not _is_str_list(value):
+                diagnostics.append(error(display, line, "expected a list of regular expressions",
+                                         field=dotted, code="type"))
+                continue
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    diagnostics.append(error(display, line, f"invalid regular expression "
+                                             f"{pattern!r}: {exc}", field=dotted, code="value"))
+            boilerplate = tuple(value)
+        elif key == "topics":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and _is_str_list(v) for k, v in value.items()
+            ):
+                diagnostics.append(error(display, line, "expected a mapping of topic: [keywords]",
+                                         field=dotted, code="type"))
+                continue
+            topics = tuple((k, tuple(v)) for k, v in value.items())
+        else:
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                diagnostics.append(error(display, line, "expected a mapping of host: outlet name",
+                                         field=dotted, code="type"))
+                continue
+            sources = tuple(value.items())
+    return ImportRules(boilerplate=boilerplate, topics=topics, sources=sources), diagnostics
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)

@@ -1,0 +1,87 @@
+"""Diagnostics: one problem in the user's input, and its one-line text form.
+
+This module is a leaf: it knows nothing of the rest of briefgen. Library code
+returns diagnostics (or raises `BriefgenError` carrying them); only the CLI
+prints them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem found in a file: `path:line:col: severity: message`.
+
+    `line` and `col` are 1-based; 0 means unknown. `code` is a short stable
+    identifier (`date`, `unknown-key`, `template`…) that tests and tools may
+    match on; `field` names the front-matter or config key when there is one.
+    """
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line:
+            where += f":{self.line}"
+            if self.col:
+                where += f":{self.col}"
+        prefix = f"{self.field}: " if self.field else ""
+        return f"{where}: {self.severity.value}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def error(
+    path: str | Path, line: int, message: str, *, field: str = "", code: str = "", col: int = 0
+) -> Diagnostic:
+    return Diagnostic(
+        str(path), line, col, Severity.ERROR, code or field or "error", message, field
+    )
+
+
+def warning(
+    path: str | Path, line: int, message: str, *, field: str = "", code: str = "", col: int = 0
+) -> Diagnostic:
+    return Diagnostic(
+        str(path), line, col, Severity.WARNING, code or field or "warning", message, field
+    )
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """True when any diagnostic fails the run (warnings too under `strict`)."""
+    return any(d.is_error or strict for d in diagnostics)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.message))
+
+
+class BriefgenError(Exception):
+    """A problem in the user's input that stops a command: never a bug.
+
+    The CLI prints each diagnostic on its own line and exits with status 1.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic] | str) -> None:
+        if isinstance(diagnostics, str):
+            diagnostics = [error("", 0, diagnostics)]
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))

@@ -1,0 +1,111 @@
+"""Split the `---` fence and safe-load YAML, keeping file line numbers.
+
+YAML is always safe-loaded (the C loader when PyYAML has it). Errors and the
+keys of the top-level mapping carry lines of the *file*, not of the YAML
+block: the front-matter offset is added to YAML's marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from briefgen.diagnostics import Diagnostic, error
+
+try:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+FENCE = "---"
+
+
+@dataclass
+class YamlMapping:
+    """A top-level YAML mapping with the file line of each key and value."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    # for nested mappings: "source.url" -> line
+    nested_lines: dict[str, int] = field(default_factory=dict)
+
+    def line(self, key: str) -> int:
+        return self.nested_lines.get(key) or self.key_lines.get(key.split(".")[0], 0)
+
+
+@dataclass
+class Document:
+    """A content file split into its front matter and its body."""
+
+    meta: YamlMapping
+    body: str
+    body_line: int  # file line where the body starts (1-based)
+
+
+def load_mapping(
+    text: str, path: str, *, first_line: int = 1
+) -> tuple[YamlMapping | None, list[Diagnostic]]:
+    """Safe-load `text` as a mapping; `first_line` is the file line of its first line."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlMapping(), []
+        if not isinstance(node, yaml.MappingNode):
+            line = node.start_mark.line + first_line
+            return None, [error(path, line, "expected a mapping of `key: value` lines", code="yaml")]
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        col = mark.column + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [error(path, line, f"invalid YAML: {problem}", code="yaml", col=col)]
+    except yaml.YAMLError as exc:
+        return None, [error(path, first_line, f"invalid YAML: {exc}", code="yaml")]
+    finally:
+        loader.dispose()
+    mapping = YamlMapping(data=data if isinstance(data, dict) else {})
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        mapping.key_lines[key] = key_node.start_mark.line + first_line
+        if isinstance(value_node, yaml.MappingNode):
+            for sub_key, _sub_value in value_node.value:
+                dotted = f"{key}.{sub_key.value}"
+                mapping.nested_lines[dotted] = sub_key.start_mark.line + first_line
+    return mapping, []
+
+
+def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Split a Markdown file into front matter and body.
+
+    A file must open with a `---` line; the front matter ends at the next
+    `---` (or `...`) line.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FENCE:
+        return None, [
+            error(path, 1, "expected front matter opening with a `---` line", code="frontmatter")
+        ]
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            break
+    else:
+        return None, [
+            error(
+                path,
+                len(lines),
+                "front matter is not closed (expected a `---` line after it)",
+                code="frontmatter",
+            )
+        ]
+    yaml_text = "".join(lines[1:index])
+    meta, diagnostics = load_mapping(yaml_text, path, first_line=2)
+    if meta is None:
+        return None, diagnostics
+    body = "".join(lines[index + 1 :])
+    return Document(meta=meta, body=body, body_line=index + 2), diagnostics
