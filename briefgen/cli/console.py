@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 import click
@@ -98,3 +99,26 @@ class ProgressReporter:
             self.console.stream.write("\n")
             self.console.stream.flush()
         self._closed = True
+
+
+def noise_options(command: click.decorators.FC) -> click.decorators.FC:
+    """`-q` and `-v` on a subcommand too (`briefgen build -q`), added to the group's."""
+
+    def adjust(ctx: click.Context, _param: click.Parameter, value: int) -> int:
+        if value and isinstance(ctx.obj, Console):
+            ctx.obj.verbosity += value if _param.name == "verbose" else -value
+        return value
+
+    command = click.option("-q", "--quiet", count=True, expose_value=False, callback=adjust,
+                           help="Print less.")(command)
+    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=adjust,
+                           help="Print more.")(command)
+    return command
+
+
+def relative(path: Path) -> str:
+    """A path as the user would type it from the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)

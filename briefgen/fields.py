@@ -1,0 +1,103 @@
+"""Per-field converters for entry front matter.
+
+Each converter takes the raw YAML value and returns `(value, problem)`: a
+problem is the text after `field: ` in the diagnostic, saying what was wrong
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+from urllib.parse import urlsplit
+
+from briefgen.config import LANG_RE, type_name
+
+Result = tuple[Any, str]
+
+
+def text(value: Any, *, required: bool = False) -> Result:
+    if value is None or value == "":
+        return ("", "missing (expected a non-empty string)") if required else ("", "")
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return "", f"expected a string, got {type_name(value)}"
+    return " ".join(str(value).split()), ""
+
+
+def string_list(value: Any) -> Result:
+    """A list of strings; a single string is a list of one."""
+    if value is None:
+        return (), ""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return (), f"expected a list of strings, got {type_name(value)}"
+    items: list[str] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            return (), f"expected a list of strings, got an item that is {type_name(item)}"
+        cleaned = " ".join(str(item).split())
+        if cleaned and cleaned not in items:
+            items.append(cleaned)
+    return tuple(items), ""
+
+
+def when(value: Any, zone: tzinfo) -> tuple[tuple[datetime, bool] | None, str]:
+    """A date or an ISO 8601 date-time; a naive one is in the site's time zone."""
+    expected = "expected YYYY-MM-DD or an ISO 8601 date-time"
+    if value is None or value == "":
+        return None, f"missing ({expected})"
+    if isinstance(value, datetime):
+        moment, has_time = value, True
+    elif isinstance(value, date):
+        moment, has_time = datetime.combine(value, time(0, 0)), False
+    elif isinstance(value, str):
+        raw = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                moment, has_time = datetime.combine(date.fromisoformat(raw), time(0, 0)), False
+            else:
+                moment, has_time = datetime.fromisoformat(raw.replace("Z", "+00:00")), True
+        except ValueError:
+            return None, f"{expected}, got {value!r}"
+    else:
+        return None, f"{expected}, got {type_name(value)}"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return (moment, has_time), ""
+
+
+def http_url(value: Any) -> Result:
+    if value is None or value == "":
+        return "", ""
+    if not isinstance(value, str):
+        return "", f"expected an http(s) URL, got {type_name(value)}"
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "", f"expected an http(s) URL, got {value!r}"
+    return value.strip(), ""
+
+
+def language(value: Any, default: str) -> Result:
+    if value is None or value == "":
+        return default, ""
+    if not isinstance(value, str) or not LANG_RE.match(value):
+        return default, f"expected a BCP 47 language tag such as 'fr' or 'en', got {value!r}"
+    return value, ""
+
+
+def boolean(value: Any) -> Result:
+    if value is None:
+        return False, ""
+    if not isinstance(value, bool):
+        return False, f"expected true or false, got {value!r}"
+    return value, ""
+
+
+def slug(value: Any) -> Result:
+    if value is None or value == "":
+        return "", ""
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        return "", f"expected lowercase ASCII words joined by '-', got {value!r}"
+    return value, ""

@@ -1,0 +1,80 @@
+"""Entries -> the site's groupings, with explicit sort keys. Pure: no I/O, no URLs.
+
+Days, months and years are taken in the site's time zone, one key for all
+of them, so an entry never lands in two archives.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, tzinfo
+
+from briefgen.i18n import strings
+from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
+from briefgen.slugs import slugify
+
+
+def local_day(entry: Entry, zone: tzinfo) -> date:
+    """The entry's calendar day in the site's time zone (a date-only entry keeps its day)."""
+    if not entry.has_time:
+        return entry.date.date()
+    return entry.date.astimezone(zone).date()
+
+
+def build_site(entries: Iterable[Entry], *, zone: tzinfo, language: str) -> Site:
+    ordered = newest_first(tuple(entries))
+    uncategorised = strings(language)["uncategorised"]
+    topics = _groups("topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))))
+    tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
+    sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
+    stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
+    days = _days(ordered, zone)
+    return Site(
+        entries=ordered,
+        topics=topics,
+        tags=tags,
+        sources=sources,
+        stories=stories,
+        days=days,
+        years=_years(days),
+        by_story={story.slug: story for story in stories},
+    )
+
+
+def _groups(
+    kind: str, pairs: Iterable[tuple[str, Entry]], *, slugged: bool = True
+) -> tuple[Group, ...]:
+    """Group by slug (so "Défense" and "defense" are one group); the first name seen wins.
+
+    `pairs` come newest first, so each group's entries are newest first too.
+    """
+    names: dict[str, str] = {}
+    members: dict[str, list[Entry]] = defaultdict(list)
+    for name, entry in pairs:
+        slug = (slugify(name) if slugged else name) or kind
+        names.setdefault(slug, name)
+        bucket = members[slug]
+        if not bucket or bucket[-1] is not entry:
+            bucket.append(entry)
+    groups = (Group(kind, names[slug], slug, tuple(members[slug])) for slug in members)
+    return tuple(sorted(groups, key=lambda g: (g.name.casefold(), g.slug)))
+
+
+def _days(ordered: tuple[Entry, ...], zone: tzinfo) -> tuple[Day, ...]:
+    by_day: dict[date, list[Entry]] = defaultdict(list)
+    for entry in ordered:
+        by_day[local_day(entry, zone)].append(entry)
+    return tuple(
+        Day(day, newest_first(by_day[day])) for day in sorted(by_day, reverse=True)
+    )
+
+
+def _years(days: tuple[Day, ...]) -> tuple[Year, ...]:
+    months: dict[tuple[int, int], list[Day]] = defaultdict(list)
+    for day in days:
+        months[(day.day.year, day.day.month)].append(day)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (year, month), month_days in sorted(months.items(), reverse=True):
+        years[year].append(Month(year, month, tuple(month_days)))
+    return tuple(Year(year, tuple(years[year])) for year in sorted(years, reverse=True))

@@ -1,0 +1,194 @@
+"""Walk `content/`, read every entry, and return them with every problem found.
+
+Nothing is skipped silently: a file that cannot be read, decoded or
+validated produces diagnostics naming the file, the line and the field, and
+the walk goes on so that one build reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from briefgen import fields
+from briefgen.config import Config, closest
+from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.frontmatter import YamlMapping, split
+from briefgen.markdown import make_parser, render
+from briefgen.model import Entry
+from briefgen.slugs import slugify
+
+KEYS = (
+    "title", "date", "source", "author", "lang", "topics", "tags",
+    "summary", "story", "draft", "slug",
+)
+SOURCE_KEYS = ("name", "url")
+DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2})-(?=.)")
+Progress = Callable[[int, int], None]
+
+
+def content_files(content: Path) -> list[Path]:
+    """Every Markdown file under `content`, in a stable order; hidden files skipped."""
+    if not content.is_dir():
+        return []
+    return sorted(
+        path
+        for path in content.rglob("*.md")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(content).parts)
+        and path.name.lower() != "readme.md"
+    )
+
+
+def load_entries(
+    config: Config, *, drafts: bool = False, progress: Progress | None = None
+) -> tuple[list[Entry], list[Diagnostic]]:
+    """All entries of the project (drafts only when asked) and every diagnostic."""
+    files = content_files(config.content_path)
+    md = make_parser(unsafe_html=config.unsafe_html)
+    entries: list[Entry] = []
+    diagnostics: list[Diagnostic] = []
+    for done, path in enumerate(files, 1):
+        entry, problems = load_entry(path, config, md)
+        diagnostics.extend(problems)
+        if entry is not None and (drafts or not entry.draft):
+            entries.append(entry)
+        if progress is not None:
+            progress(done, len(files))
+    diagnostics.extend(duplicate_slugs(entries))
+    return entries, diagnostics
+
+
+def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
+    seen: dict[str, Entry] = {}
+    problems: list[Diagnostic] = []
+    for entry in sorted(entries, key=lambda e: e.path):
+        first = seen.setdefault(entry.slug, entry)
+        if first is not entry:
+            problems.append(
+                error(entry.path, 1, f"the slug {entry.slug!r} is already used by {first.path} "
+                      "(expected a unique `slug:` or file name)", field="slug")
+            )
+    return problems
+
+
+def display_path(path: Path, config: Config) -> str:
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_entry(
+    path: Path, config: Config, md: MarkdownIt | None = None
+) -> tuple[Entry | None, list[Diagnostic]]:
+    """Read and validate one content file."""
+    shown = display_path(path, config)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(shown, 0, f"cannot read the file: {exc.strerror}", code="read")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [error(shown, line, "not valid UTF-8 text (expected a UTF-8 Markdown file)",
+                            code="encoding")]
+    document, diagnostics = split(text, shown)
+    if document is None:
+        return None, diagnostics
+    entry, problems = _validate(document.meta, document.body, shown, path, config,
+                                md or make_parser(unsafe_html=config.unsafe_html))
+    return entry, diagnostics + problems
+
+
+class _Checker:
+    """Collects the problems of one file while its fields are converted."""
+
+    def __init__(self, shown: str, meta: YamlMapping) -> None:
+        self.shown = shown
+        self.meta = meta
+        self.problems: list[Diagnostic] = []
+
+    def take(self, key: str, result: tuple[Any, str], *, severity: str = "error") -> Any:
+        value, problem = result
+        if problem:
+            make = error if severity == "error" else warning
+            self.problems.append(make(self.shown, self.meta.line(key), problem, field=key))
+        return value
+
+    def warn(self, key: str, message: str, line: int | None = None) -> None:
+        self.problems.append(
+            warning(self.shown, self.meta.line(key) if line is None else line, message, field=key)
+        )
+
+
+def _validate(
+    meta: YamlMapping, body: str, shown: str, path: Path, config: Config, md: MarkdownIt
+) -> tuple[Entry | None, list[Diagnostic]]:
+    data = meta.data
+    check = _Checker(shown, meta)
+    for key in data:
+        if str(key) not in KEYS:
+            check.problems.append(error(shown, meta.line(str(key)),
+                                        f"unknown key{closest(str(key), KEYS)}",
+                                        field=str(key), code="unknown-key"))
+    title = check.take("title", fields.text(data.get("title"), required=True))
+    moment = check.take("date", fields.when(data.get("date"), config.zone))
+    source = data.get("source")
+    source_name, source_url = "", ""
+    if isinstance(source, dict):
+        for key in source:
+            if key not in SOURCE_KEYS:
+                check.problems.append(error(shown, meta.line(f"source.{key}"),
+                                            f"unknown key{closest(str(key), SOURCE_KEYS)}",
+                                            field=f"source.{key}", code="unknown-key"))
+        source_name = check.take("source.name", fields.text(source.get("name")))
+        source_url = check.take("source.url", fields.http_url(source.get("url")))
+    elif source is not None:
+        check.take("source", ("", "expected a mapping with `name` and `url`"))
+    if not source_name:
+        check.warn("source.name", "missing (expected the outlet's name)",
+                   meta.line("source") or 1)
+    if not source_url and not any(p.field == "source.url" for p in check.problems):
+        check.warn("source.url", "missing (expected the original article's http(s) URL)",
+                   meta.line("source") or 1)
+    authors = check.take("author", fields.string_list(data.get("author")))
+    lang = check.take("lang", fields.language(data.get("lang"), config.language))
+    topics = check.take("topics", fields.string_list(data.get("topics")))
+    tags = check.take("tags", fields.string_list(data.get("tags")))
+    summary = check.take("summary", fields.text(data.get("summary")))
+    story = check.take("story", fields.slug(data.get("story")))
+    draft = check.take("draft", fields.boolean(data.get("draft")))
+    slug = check.take("slug", fields.slug(data.get("slug")))
+    if not slug:
+        slug = slugify(DATE_PREFIX.sub("", path.stem)) or slugify(title) or "entry"
+    if any(p.is_error for p in check.problems) or moment is None:
+        return None, check.problems
+    rendered = render(md, body)
+    if not summary:
+        check.warn("summary", "missing (the first paragraph is used instead)", 1)
+        summary = rendered.first_paragraph
+    entry = Entry(
+        path=shown,
+        slug=slug,
+        title=title,
+        date=moment[0],
+        has_time=moment[1],
+        source_name=source_name,
+        source_url=source_url,
+        authors=authors,
+        lang=lang,
+        topics=topics,
+        tags=tags,
+        summary=summary,
+        story=story,
+        draft=draft,
+        body_html=rendered.html,
+        words=rendered.words,
+    )
+    return entry, check.problems

@@ -1,0 +1,68 @@
+"""One configured markdown-it: CommonMark, tables, footnotes, raw HTML off.
+
+Raw HTML in a body is shown as text unless the site sets `unsafe_html: true`.
+Links that leave the site get `rel="noopener"`; markdown-it already refuses
+`javascript:`, `vbscript:`, `file:` and most `data:` link targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    first_paragraph: str  # plain text of the first paragraph, for summaries
+    words: int
+
+
+def _link_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if href.startswith(("http://", "https://", "//")):
+        token.attrSet("rel", "noopener")
+    result: str = self.renderToken(tokens, idx, options, env)
+    return result
+
+
+def make_parser(*, unsafe_html: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": False, "xhtmlOut": False})
+    md.enable("table")
+    md.enable("strikethrough")
+    md.use(footnote_plugin)
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def _plain(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def render(md: MarkdownIt, text: str) -> Rendered:
+    tokens = md.parse(text, {})
+    first = ""
+    words = 0
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            plain = _plain(token)
+            words += len(plain.split())
+            if not first and index and tokens[index - 1].type == "paragraph_open":
+                first = plain
+    html = md.renderer.render(tokens, md.options, {})
+    return Rendered(html=html, first_paragraph=first, words=words)

@@ -1,0 +1,120 @@
+"""The site's model: frozen entries and the groups built from them.
+
+Nothing here reads files or writes HTML. `Entry` is what one content file
+says, validated; `Group` is any named list of entries (a topic, a tag, an
+outlet, a story); `Day` is one calendar day in the site's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article of the briefing, validated.
+
+    `date` keeps the entry's own UTC offset, for display; sorting and
+    grouping use the instant (`timestamp`) and the site's time zone.
+    """
+
+    path: str  # the content file, relative to the project root, with `/`
+    slug: str
+    title: str
+    date: datetime  # always aware
+    has_time: bool  # False when the entry gave a date only
+    source_name: str
+    source_url: str
+    authors: tuple[str, ...]
+    lang: str
+    topics: tuple[str, ...]
+    tags: tuple[str, ...]
+    summary: str
+    story: str
+    draft: bool
+    body_html: str
+    words: int
+
+    @property
+    def timestamp(self) -> float:
+        return self.date.timestamp()
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        """Oldest first; the slug breaks ties so that the order is total."""
+        return (self.timestamp, self.slug)
+
+
+def newest_first(entries: list[Entry] | tuple[Entry, ...]) -> tuple[Entry, ...]:
+    return tuple(sorted(entries, key=lambda e: (-e.timestamp, e.slug)))
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named list of entries, newest first: a topic, a tag, an outlet or a story."""
+
+    kind: str  # "topic", "tag", "source" or "story"
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
+    url: str = ""  # an outlet's home page, when known
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def latest(self) -> Entry:
+        return self.entries[0]
+
+
+@dataclass(frozen=True)
+class Day:
+    """The entries of one calendar day in the site's time zone, newest first."""
+
+    day: date
+    entries: tuple[Entry, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    days: tuple[Day, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(day.count for day in self.days)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(month.count for month in self.months)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the templates may show, complete before the first page renders."""
+
+    entries: tuple[Entry, ...]  # newest first
+    topics: tuple[Group, ...]  # by name
+    tags: tuple[Group, ...]
+    sources: tuple[Group, ...]
+    stories: tuple[Group, ...]
+    days: tuple[Day, ...]  # newest first
+    years: tuple[Year, ...]  # newest first
+    by_story: dict[str, Group] = field(default_factory=dict)

@@ -1,0 +1,232 @@
+"""The Jinja environment and the pages of the site, rendered to bytes.
+
+Autoescape is on and undefined variables are errors. A project's own
+`templates/` overrides the default theme file by file. Rendering yields
+`(output path, bytes, origin)` and never touches the disk.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefgen import i18n, urls
+from briefgen.config import Config
+from briefgen.diagnostics import BriefgenError, error
+from briefgen.index import local_day
+from briefgen.model import Day, Entry, Group, Month, Site, Year
+from briefgen.slugs import slugify
+
+Progress = Callable[[int, int], None]
+
+
+def theme_dir() -> Path:
+    """The default theme: inside the installed package, or `templates/` of a checkout."""
+    packaged = Path(__file__).resolve().parent / "theme"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its route, its template and what the template is given."""
+
+    route: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    # the content files shown on the page, for rebuilding only what changed
+    sources: frozenset[str] = frozenset()
+
+    @property
+    def output(self) -> str:
+        return urls.output_file(self.route)
+
+
+def template_dirs(config: Config) -> list[Path]:
+    dirs = [config.templates_path] if config.templates_path.is_dir() else []
+    theme = theme_dir()
+    if not dirs or dirs[0].resolve() != theme.resolve():
+        dirs.append(theme)
+    return dirs
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    linker = urls.Linker(config.base_url, config.base_path)
+    ui = i18n.strings(config.language)
+    env.globals.update(
+        config=config,
+        lang=config.language,
+        t=ui,
+        link=linker.link,
+        absolute=linker.absolute,
+        route_of=route_of,
+        link_to=lambda item: linker.link(route_of(item)),
+        absolute_to=lambda item: linker.absolute(route_of(item)),
+        count=lambda n, one, many: f"{n}\u00a0{ui[one] if _one(config.language, n) else ui[many]}",
+    )
+    env.filters.update(
+        long_date=_long_date,
+        full_date=_full_date,
+        month_name=lambda value, lang=config.language: i18n.month_name(value, lang),
+        short_time=lambda entry: i18n.short_time(entry.date, entry.lang),
+        iso=_iso,
+        atom_date=_atom_date,
+        slug=slugify,
+    )
+    return env
+
+
+def _one(lang: str, n: int) -> bool:
+    return i18n.plural(lang, n, "1", "n") == "1"
+
+
+def route_of(item: Any) -> str:
+    if isinstance(item, Entry):
+        return urls.article(item)
+    if isinstance(item, Group):
+        return urls.group(item)
+    if isinstance(item, Day | date):
+        return urls.day(item)
+    if isinstance(item, Month):
+        return urls.month(item)
+    if isinstance(item, Year):
+        return urls.year(item)
+    raise TypeError(f"no page for {item!r}")
+
+
+def _long_date(value: Entry | Day | date, lang: str | None = None) -> str:
+    if isinstance(value, Entry):
+        return i18n.long_date(value.date.date(), lang or value.lang)
+    day = value.day if isinstance(value, Day) else value
+    return i18n.long_date(day, lang or "en")
+
+
+def _full_date(value: Day | date, lang: str) -> str:
+    day = value.day if isinstance(value, Day) else value
+    return i18n.full_date(day, lang)
+
+
+def _iso(value: Entry | Day | date | datetime) -> str:
+    if isinstance(value, Entry):
+        return value.date.isoformat() if value.has_time else value.date.date().isoformat()
+    if isinstance(value, Day):
+        return value.day.isoformat()
+    return value.isoformat()
+
+
+def _atom_date(value: Entry) -> str:
+    return value.date.isoformat(timespec="seconds")
+
+
+def plan_pages(site: Site, config: Config) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    every = frozenset(e.path for e in site.entries)
+    home_entries = [e for day in site.days[: config.home_days] for e in day.entries]
+    pages = [
+        Page("", "index.html", {"days": site.days[: config.home_days], "site": site},
+             frozenset(e.path for e in home_entries) | every),
+        Page("404.html", "404.html", {"site": site}),
+        Page("feed.xml", "feed.xml",
+             {"entries": site.entries[: config.feed_limit], "feed_route": "feed.xml",
+              "feed_title": config.title, "alternate": ""}, every),
+        Page("sitemap.xml", "sitemap.xml", {"site": site}, every),
+        Page("robots.txt", "robots.txt", {}),
+        Page("dates/", "timeline.html", {"site": site}, every),
+    ]
+    for entry in site.entries:
+        story = site.by_story.get(entry.story)
+        related = tuple(e for e in story.entries if e is not entry) if story else ()
+        pages.append(Page(urls.article(entry), "article.html",
+                          {"entry": entry, "related": related},
+                          frozenset({entry.path, *(e.path for e in related)})))
+    for kind, folder, groups in (("topic", "topics/", site.topics), ("tag", "tags/", site.tags),
+                                 ("source", "sources/", site.sources)):
+        pages.append(Page(folder, "groups.html", {"kind": kind, "groups": groups}, every))
+        for item in groups:
+            shown = frozenset(e.path for e in item.entries)
+            pages.append(Page(urls.group(item), "group.html",
+                              {"group": item, "days": _by_day(item.entries, config.zone)}, shown))
+            if kind == "topic":
+                pages.append(Page(urls.group_feed(item), "feed.xml",
+                                  {"entries": item.entries[: config.feed_limit],
+                                   "feed_route": urls.group_feed(item),
+                                   "feed_title": f"{config.title} — {item.name}",
+                                   "alternate": urls.group(item)}, shown))
+    for year in site.years:
+        pages.append(Page(urls.year(year), "year.html", {"year": year},
+                          frozenset(e.path for m in year.months for d in m.days for e in d.entries)))
+        for month in year.months:
+            pages.append(Page(urls.month(month), "month.html", {"month": month},
+                              frozenset(e.path for d in month.days for e in d.entries)))
+    for index, day in enumerate(site.days):
+        newer = site.days[index - 1] if index > 0 else None
+        older = site.days[index + 1] if index + 1 < len(site.days) else None
+        pages.append(Page(urls.day(day), "day.html", {"day": day, "newer": newer, "older": older},
+                          frozenset(e.path for e in day.entries)))
+    return pages
+
+
+def _by_day(entries: tuple[Entry, ...], zone: tzinfo) -> list[tuple[date, list[Entry]]]:
+    """A group's entries (newest first) in days of the site's time zone."""
+    return [(day, list(items)) for day, items in groupby(entries, lambda e: local_day(e, zone))]
+
+
+def render_pages(
+    pages: list[Page], env: jinja2.Environment, config: Config, progress: Progress | None = None
+) -> Iterator[tuple[str, bytes, str]]:
+    """Render each page: `(output path, bytes, origin)`; a template error stops with its place."""
+    cache: dict[str, jinja2.Template] = {}
+    for done, page in enumerate(pages, 1):
+        try:
+            template = cache.get(page.template)
+            if template is None:
+                template = cache[page.template] = env.get_template(page.template)
+            text = template.render(page.context, route=page.route)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BriefgenError([error(_shown(exc.filename or page.template, config),
+                                       exc.lineno, exc.message or "syntax error",
+                                       code="template")]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise BriefgenError([error(page.template, 0, f"template not found: {exc.name}",
+                                       code="template")]) from None
+        except Exception as exc:  # noqa: BLE001 - a template raised: name its file and line
+            raise BriefgenError([_template_failure(exc, page, config)]) from None
+        yield page.output, text.encode("utf-8"), f"template {page.template}"
+        if progress is not None:
+            progress(done, len(pages))
+
+
+def _template_failure(exc: Exception, page: Page, config: Config) -> Any:
+    frames = [
+        frame for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.endswith((".html", ".xml", ".txt"))
+    ]
+    if not frames:
+        raise exc
+    frame = frames[-1]
+    return error(_shown(frame.filename, config), frame.lineno or 0,
+                 f"{type(exc).__name__}: {exc} (while rendering {page.output})", code="template")
+
+
+def _shown(filename: str, config: Config) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return f"{path.name} (default theme)"

@@ -1,0 +1,66 @@
+"""The one map from model objects to output paths and URLs.
+
+A *route* is a path relative to the site root: `articles/slug/` for a page
+(written as `articles/slug/index.html`) or `feed.xml` for a file. Links are
+root-relative and carry the path of `base_url` (`/repo/articles/slug/`), so
+a project site on GitHub Pages works like a root domain; feeds, the sitemap
+and canonical links use absolute URLs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from briefgen.model import Day, Entry, Group, Month, Year
+
+
+def article(entry: Entry) -> str:
+    return f"articles/{entry.slug}/"
+
+
+def group(item: Group) -> str:
+    folder = {"topic": "topics", "tag": "tags", "source": "sources", "story": "stories"}[item.kind]
+    return f"{folder}/{item.slug}/"
+
+
+def group_feed(item: Group) -> str:
+    return group(item) + "feed.xml"
+
+
+def day(value: Day | date) -> str:
+    when = value.day if isinstance(value, Day) else value
+    return f"dates/{when.year:04d}/{when.month:02d}/{when.day:02d}/"
+
+
+def month(value: Month) -> str:
+    return f"dates/{value.year:04d}/{value.month:02d}/"
+
+
+def year(value: Year) -> str:
+    return f"dates/{value.year:04d}/"
+
+
+def output_file(route: str) -> str:
+    """`articles/x/` -> `articles/x/index.html`; `feed.xml` -> `feed.xml`. Never leaves the root."""
+    path = route + "index.html" if route == "" or route.endswith("/") else route
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise ValueError(f"route {route!r} leaves the output folder")
+    return path
+
+
+class Linker:
+    """Turns routes into links under the site's base path."""
+
+    def __init__(self, base_url: str, base_path: str) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_path = base_path if base_path.endswith("/") else base_path + "/"
+
+    def link(self, route: str) -> str:
+        """Root-relative link: `/repo/articles/x/`."""
+        return self.base_path + quote(route, safe="/#?=&.-_~")
+
+    def absolute(self, route: str) -> str:
+        return self.base_url + quote(route, safe="/#?=&.-_~")
