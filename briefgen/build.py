@@ -62,8 +62,9 @@ def build(
     env = make_environment(config)
     pages = plan_pages(site, config)
     with Staging(output) as staging:
-        staging.add_all(render_pages(pages, env, config,
-                                     progress("Rendering pages") if progress else None))
+        staging.add_all(
+            render_pages(pages, env, config, progress("Rendering pages") if progress else None)
+        )
         staging.add(".nojekyll", b"", "briefgen")
         if config.cname:
             staging.add("CNAME", (config.cname + "\n").encode(), "briefgen.yaml: cname")
@@ -73,8 +74,14 @@ def build(
             staging.add_tree(config.static_path, "", config.root)
         files = len(staging.origins)
         staging.commit()
-    return BuildResult(output=output, entries=len(site.entries), pages=len(pages), files=files,
-                       seconds=time.perf_counter() - started, warnings=warnings)
+    return BuildResult(
+        output=output,
+        entries=len(site.entries),
+        pages=len(pages),
+        files=files,
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+    )
 
 
 def _assets(config: Config) -> dict[str, tuple[Path, str]]:
@@ -99,8 +106,14 @@ def _origin(path: Path, config: Config) -> str:
 def _check_output(output: Path, config: Config) -> None:
     """Refuse an output folder that would swallow the project or its content."""
     root = config.root.resolve()
-    for protected in (root, config.content_path.resolve(), config.templates_path.resolve(),
-                      config.static_path.resolve()):
+    for protected in (
+        root,
+        config.content_path.resolve(),
+        config.templates_path.resolve(),
+        config.static_path.resolve(),
+    ):
         if output == protected or protected.is_relative_to(output):
-            raise BriefgenError(f"--out {output}: refusing to build into a folder that holds "
-                                f"{protected.name or protected} (expected a separate output folder)")
+            raise BriefgenError(
+                f"--out {output}: refusing to build into a folder that holds "
+                f"{protected.name or protected} (expected a separate output folder)"
+            )

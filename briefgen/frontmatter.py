@@ -15,9 +15,21 @@ import yaml
 from briefgen.diagnostics import Diagnostic, error
 
 try:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class SafeLoader(_BaseLoader):
+    """The safe loader (C when available), with dates kept as text.
+
+    PyYAML would turn `2023-13-01` into a crash and `2023-09-14 16:50` into a
+    naive datetime; the entry's `date` converter parses the text itself and
+    says what is wrong with it.
+    """
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_str)
 
 FENCE = "---"
 
@@ -55,7 +67,9 @@ def load_mapping(
             return YamlMapping(), []
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + first_line
-            return None, [error(path, line, "expected a mapping of `key: value` lines", code="yaml")]
+            return None, [
+                error(path, line, "expected a mapping of `key: value` lines", code="yaml")
+            ]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -65,6 +79,8 @@ def load_mapping(
         return None, [error(path, line, f"invalid YAML: {problem}", code="yaml", col=col)]
     except yaml.YAMLError as exc:
         return None, [error(path, first_line, f"invalid YAML: {exc}", code="yaml")]
+    except (ValueError, TypeError) as exc:
+        return None, [error(path, first_line, f"invalid YAML value: {exc}", code="yaml")]
     finally:
         loader.dispose()
     mapping = YamlMapping(data=data if isinstance(data, dict) else {})

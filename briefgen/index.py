@@ -47,6 +47,8 @@ def _groups(
 ) -> tuple[Group, ...]:
     """Group by slug (so "Défense" and "defense" are one group); the first name seen wins.
 
+    Groups sort by slug, which is the ASCII folding of the name: "Élections" files under E.
+
     `pairs` come newest first, so each group's entries are newest first too.
     """
     names: dict[str, str] = {}
@@ -58,16 +60,14 @@ def _groups(
         if not bucket or bucket[-1] is not entry:
             bucket.append(entry)
     groups = (Group(kind, names[slug], slug, tuple(members[slug])) for slug in members)
-    return tuple(sorted(groups, key=lambda g: (g.name.casefold(), g.slug)))
+    return tuple(sorted(groups, key=lambda g: (g.slug, g.name)))
 
 
 def _days(ordered: tuple[Entry, ...], zone: tzinfo) -> tuple[Day, ...]:
     by_day: dict[date, list[Entry]] = defaultdict(list)
     for entry in ordered:
         by_day[local_day(entry, zone)].append(entry)
-    return tuple(
-        Day(day, newest_first(by_day[day])) for day in sorted(by_day, reverse=True)
-    )
+    return tuple(Day(day, newest_first(by_day[day])) for day in sorted(by_day, reverse=True))
 
 
 def _years(days: tuple[Day, ...]) -> tuple[Year, ...]:

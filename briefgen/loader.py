@@ -23,8 +23,17 @@ from briefgen.model import Entry
 from briefgen.slugs import slugify
 
 KEYS = (
-    "title", "date", "source", "author", "lang", "topics", "tags",
-    "summary", "story", "draft", "slug",
+    "title",
+    "date",
+    "source",
+    "author",
+    "lang",
+    "topics",
+    "tags",
+    "summary",
+    "story",
+    "draft",
+    "slug",
 )
 SOURCE_KEYS = ("name", "url")
 DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2})-(?=.)")
@@ -70,8 +79,13 @@ def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
         first = seen.setdefault(entry.slug, entry)
         if first is not entry:
             problems.append(
-                error(entry.path, 1, f"the slug {entry.slug!r} is already used by {first.path} "
-                      "(expected a unique `slug:` or file name)", field="slug")
+                error(
+                    entry.path,
+                    1,
+                    f"the slug {entry.slug!r} is already used by {first.path} "
+                    "(expected a unique `slug:` or file name)",
+                    field="slug",
+                )
             )
     return problems
 
@@ -96,13 +110,25 @@ def load_entry(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [error(shown, line, "not valid UTF-8 text (expected a UTF-8 Markdown file)",
-                            code="encoding")]
+        return None, [
+            error(
+                shown,
+                line,
+                "not valid UTF-8 text (expected a UTF-8 Markdown file)",
+                code="encoding",
+            )
+        ]
     document, diagnostics = split(text, shown)
     if document is None:
         return None, diagnostics
-    entry, problems = _validate(document.meta, document.body, shown, path, config,
-                                md or make_parser(unsafe_html=config.unsafe_html))
+    entry, problems = _validate(
+        document.meta,
+        document.body,
+        shown,
+        path,
+        config,
+        md or make_parser(unsafe_html=config.unsafe_html),
+    )
     return entry, diagnostics + problems
 
 
@@ -118,7 +144,8 @@ class _Checker:
         value, problem = result
         if problem:
             make = error if severity == "error" else warning
-            self.problems.append(make(self.shown, self.meta.line(key), problem, field=key))
+            line = self.meta.line(key) or 1
+            self.problems.append(make(self.shown, line, problem, field=key))
         return value
 
     def warn(self, key: str, message: str, line: int | None = None) -> None:
@@ -134,9 +161,15 @@ def _validate(
     check = _Checker(shown, meta)
     for key in data:
         if str(key) not in KEYS:
-            check.problems.append(error(shown, meta.line(str(key)),
-                                        f"unknown key{closest(str(key), KEYS)}",
-                                        field=str(key), code="unknown-key"))
+            check.problems.append(
+                error(
+                    shown,
+                    meta.line(str(key)),
+                    f"unknown key{closest(str(key), KEYS)}",
+                    field=str(key),
+                    code="unknown-key",
+                )
+            )
     title = check.take("title", fields.text(data.get("title"), required=True))
     moment = check.take("date", fields.when(data.get("date"), config.zone))
     source = data.get("source")
@@ -144,19 +177,28 @@ def _validate(
     if isinstance(source, dict):
         for key in source:
             if key not in SOURCE_KEYS:
-                check.problems.append(error(shown, meta.line(f"source.{key}"),
-                                            f"unknown key{closest(str(key), SOURCE_KEYS)}",
-                                            field=f"source.{key}", code="unknown-key"))
+                check.problems.append(
+                    error(
+                        shown,
+                        meta.line(f"source.{key}"),
+                        "unknown key"
+                        + (closest(str(key), SOURCE_KEYS) or " (expected `name` or `url`)"),
+                        field=f"source.{key}",
+                        code="unknown-key",
+                    )
+                )
         source_name = check.take("source.name", fields.text(source.get("name")))
         source_url = check.take("source.url", fields.http_url(source.get("url")))
     elif source is not None:
         check.take("source", ("", "expected a mapping with `name` and `url`"))
     if not source_name:
-        check.warn("source.name", "missing (expected the outlet's name)",
-                   meta.line("source") or 1)
+        check.warn("source.name", "missing (expected the outlet's name)", meta.line("source") or 1)
     if not source_url and not any(p.field == "source.url" for p in check.problems):
-        check.warn("source.url", "missing (expected the original article's http(s) URL)",
-                   meta.line("source") or 1)
+        check.warn(
+            "source.url",
+            "missing (expected the original article's http(s) URL)",
+            meta.line("source") or 1,
+        )
     authors = check.take("author", fields.string_list(data.get("author")))
     lang = check.take("lang", fields.language(data.get("lang"), config.language))
     topics = check.take("topics", fields.string_list(data.get("topics")))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.dates import format_date
 
 from briefgen import i18n, urls
 from briefgen.config import Config
@@ -88,6 +89,9 @@ def make_environment(config: Config) -> jinja2.Environment:
         iso=_iso,
         atom_date=_atom_date,
         slug=slugify,
+        date_time=_date_time,
+        utc_offset=lambda entry: _utc_offset(entry, config.zone),
+        short_day=lambda value, lang=config.language: _short_day(value, lang),
     )
     return env
 
@@ -134,17 +138,55 @@ def _atom_date(value: Entry) -> str:
     return value.date.isoformat(timespec="seconds")
 
 
+def _date_time(entry: Entry) -> str:
+    """'14 septembre 2023, 16:50' in the entry's language; the date alone without a time."""
+    day = i18n.long_date(entry.date.date(), entry.lang)
+    if not entry.has_time:
+        return day
+    pattern = str(i18n.locale(entry.lang).datetime_formats["long"]).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(entry.date, entry.lang))
+
+
+def _utc_offset(entry: Entry, zone: tzinfo) -> str:
+    """'UTC−4' when the entry's own offset is not the site's at that instant, else ''."""
+    own = entry.date.utcoffset()
+    if not entry.has_time or own is None or own == entry.date.astimezone(zone).utcoffset():
+        return ""
+    minutes = int(own.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _short_day(value: Day | date, lang: str) -> str:
+    """'jeudi 14' / 'Thursday 14': a day inside a month that is already named."""
+    day = value.day if isinstance(value, Day) else value
+    return str(format_date(day, format="EEEE d", locale=i18n.locale(lang)))
+
+
 def plan_pages(site: Site, config: Config) -> list[Page]:
     """Every page of the site, in a stable order."""
     every = frozenset(e.path for e in site.entries)
     home_entries = [e for day in site.days[: config.home_days] for e in day.entries]
     pages = [
-        Page("", "index.html", {"days": site.days[: config.home_days], "site": site},
-             frozenset(e.path for e in home_entries) | every),
+        Page(
+            "",
+            "index.html",
+            {"days": site.days[: config.home_days], "site": site},
+            frozenset(e.path for e in home_entries) | every,
+        ),
         Page("404.html", "404.html", {"site": site}),
-        Page("feed.xml", "feed.xml",
-             {"entries": site.entries[: config.feed_limit], "feed_route": "feed.xml",
-              "feed_title": config.title, "alternate": ""}, every),
+        Page(
+            "feed.xml",
+            "feed.xml",
+            {
+                "entries": site.entries[: config.feed_limit],
+                "feed_route": "feed.xml",
+                "feed_title": config.title,
+                "alternate": "",
+            },
+            every,
+        ),
         Page("sitemap.xml", "sitemap.xml", {"site": site}, every),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
@@ -152,33 +194,73 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
     for entry in site.entries:
         story = site.by_story.get(entry.story)
         related = tuple(e for e in story.entries if e is not entry) if story else ()
-        pages.append(Page(urls.article(entry), "article.html",
-                          {"entry": entry, "related": related},
-                          frozenset({entry.path, *(e.path for e in related)})))
-    for kind, folder, groups in (("topic", "topics/", site.topics), ("tag", "tags/", site.tags),
-                                 ("source", "sources/", site.sources)):
+        pages.append(
+            Page(
+                urls.article(entry),
+                "article.html",
+                {"entry": entry, "related": related},
+                frozenset({entry.path, *(e.path for e in related)}),
+            )
+        )
+    for kind, folder, groups in (
+        ("topic", "topics/", site.topics),
+        ("tag", "tags/", site.tags),
+        ("source", "sources/", site.sources),
+    ):
         pages.append(Page(folder, "groups.html", {"kind": kind, "groups": groups}, every))
         for item in groups:
             shown = frozenset(e.path for e in item.entries)
-            pages.append(Page(urls.group(item), "group.html",
-                              {"group": item, "days": _by_day(item.entries, config.zone)}, shown))
+            pages.append(
+                Page(
+                    urls.group(item),
+                    "group.html",
+                    {"group": item, "days": _by_day(item.entries, config.zone)},
+                    shown,
+                )
+            )
             if kind == "topic":
-                pages.append(Page(urls.group_feed(item), "feed.xml",
-                                  {"entries": item.entries[: config.feed_limit],
-                                   "feed_route": urls.group_feed(item),
-                                   "feed_title": f"{config.title} — {item.name}",
-                                   "alternate": urls.group(item)}, shown))
+                pages.append(
+                    Page(
+                        urls.group_feed(item),
+                        "feed.xml",
+                        {
+                            "entries": item.entries[: config.feed_limit],
+                            "feed_route": urls.group_feed(item),
+                            "feed_title": f"{config.title} — {item.name}",
+                            "alternate": urls.group(item),
+                        },
+                        shown,
+                    )
+                )
     for year in site.years:
-        pages.append(Page(urls.year(year), "year.html", {"year": year},
-                          frozenset(e.path for m in year.months for d in m.days for e in d.entries)))
+        pages.append(
+            Page(
+                urls.year(year),
+                "year.html",
+                {"year": year},
+                frozenset(e.path for m in year.months for d in m.days for e in d.entries),
+            )
+        )
         for month in year.months:
-            pages.append(Page(urls.month(month), "month.html", {"month": month},
-                              frozenset(e.path for d in month.days for e in d.entries)))
+            pages.append(
+                Page(
+                    urls.month(month),
+                    "month.html",
+                    {"month": month},
+                    frozenset(e.path for d in month.days for e in d.entries),
+                )
+            )
     for index, day in enumerate(site.days):
         newer = site.days[index - 1] if index > 0 else None
         older = site.days[index + 1] if index + 1 < len(site.days) else None
-        pages.append(Page(urls.day(day), "day.html", {"day": day, "newer": newer, "older": older},
-                          frozenset(e.path for e in day.entries)))
+        pages.append(
+            Page(
+                urls.day(day),
+                "day.html",
+                {"day": day, "newer": newer, "older": older},
+                frozenset(e.path for e in day.entries),
+            )
+        )
     return pages
 
 
@@ -199,13 +281,21 @@ def render_pages(
                 template = cache[page.template] = env.get_template(page.template)
             text = template.render(page.context, route=page.route)
         except jinja2.TemplateSyntaxError as exc:
-            raise BriefgenError([error(_shown(exc.filename or page.template, config),
-                                       exc.lineno, exc.message or "syntax error",
-                                       code="template")]) from None
+            raise BriefgenError(
+                [
+                    error(
+                        _shown(exc.filename or page.template, config),
+                        exc.lineno,
+                        exc.message or "syntax error",
+                        code="template",
+                    )
+                ]
+            ) from None
         except jinja2.TemplateNotFound as exc:
-            raise BriefgenError([error(page.template, 0, f"template not found: {exc.name}",
-                                       code="template")]) from None
-        except Exception as exc:  # noqa: BLE001 - a template raised: name its file and line
+            raise BriefgenError(
+                [error(page.template, 0, f"template not found: {exc.name}", code="template")]
+            ) from None
+        except Exception as exc:
             raise BriefgenError([_template_failure(exc, page, config)]) from None
         yield page.output, text.encode("utf-8"), f"template {page.template}"
         if progress is not None:
@@ -214,14 +304,19 @@ def render_pages(
 
 def _template_failure(exc: Exception, page: Page, config: Config) -> Any:
     frames = [
-        frame for frame in traceback.extract_tb(exc.__traceback__)
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
         if frame.filename.endswith((".html", ".xml", ".txt"))
     ]
     if not frames:
         raise exc
     frame = frames[-1]
-    return error(_shown(frame.filename, config), frame.lineno or 0,
-                 f"{type(exc).__name__}: {exc} (while rendering {page.output})", code="template")
+    return error(
+        _shown(frame.filename, config),
+        frame.lineno or 0,
+        f"{type(exc).__name__}: {exc} (while rendering {page.output})",
+        code="template",
+    )
 
 
 def _shown(filename: str, config: Config) -> str:

@@ -46,8 +46,9 @@ def scaffold(directory: Path, *, title: str, language: str) -> list[Path]:
     if problem:
         raise BriefgenError([error("--language", 0, problem)])
     files = {
-        CONFIG_FILE: CONFIG_TEMPLATE.format(title=json.dumps(title, ensure_ascii=False),
-                                            language=language),
+        CONFIG_FILE: CONFIG_TEMPLATE.format(
+            title=json.dumps(title, ensure_ascii=False), language=language
+        ),
         ".gitignore": GITIGNORE,
         ".github/workflows/pages.yml": pages_workflow(),
         "content/.gitkeep": "",
@@ -56,10 +57,16 @@ def scaffold(directory: Path, *, title: str, language: str) -> list[Path]:
     }
     existing = [name for name in files if (directory / name).exists()]
     if existing:
-        raise BriefgenError([
-            error(str(directory / name), 0, "already exists (expected a new or empty folder; "
-                  "nothing was written)") for name in existing
-        ])
+        raise BriefgenError(
+            [
+                error(
+                    str(directory / name),
+                    0,
+                    "already exists (expected a new or empty folder; nothing was written)",
+                )
+                for name in existing
+            ]
+        )
     written = []
     for name, text in files.items():
         path = directory / name
@@ -76,8 +83,15 @@ def new_entry(config: Config, title: str, *, now: datetime | None = None) -> Pat
     moment = (now or datetime.now(config.zone)).astimezone(config.zone).replace(microsecond=0)
     path = config.content_path / f"{moment:%Y}" / f"{moment:%m}" / f"{moment:%d}-{slug}.md"
     if path.exists():
-        raise BriefgenError([error(path.relative_to(config.root).as_posix(), 0,
-                                   "already exists (expected a new title; nothing was written)")])
+        raise BriefgenError(
+            [
+                error(
+                    path.relative_to(config.root).as_posix(),
+                    0,
+                    "already exists (expected a new title; nothing was written)",
+                )
+            ]
+        )
     text = (
         "---\n"
         f"title: {json.dumps(' '.join(title.split()), ensure_ascii=False)}\n"

@@ -59,8 +59,9 @@ class Staging:
     def __enter__(self) -> Staging:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.output)
-        self.root = Path(tempfile.mkdtemp(dir=self.output.parent,
-                                          prefix=f"{STAGING_PREFIX}{self.output.name}-"))
+        self.root = Path(
+            tempfile.mkdtemp(dir=self.output.parent, prefix=f"{STAGING_PREFIX}{self.output.name}-")
+        )
         os.chmod(self.root, DIR_MODE)
         return self
 
@@ -74,8 +75,16 @@ class Staging:
         key = target.relative_to(self._root()).as_posix()
         first = self.origins.get(key)
         if first is not None:
-            raise BriefgenError([error(origin, 0, f"the output file {key} is written twice: "
-                                       f"by {first} and by {origin}", code="duplicate-output")])
+            raise BriefgenError(
+                [
+                    error(
+                        origin,
+                        0,
+                        f"the output file {key} is written twice: by {first} and by {origin}",
+                        code="duplicate-output",
+                    )
+                ]
+            )
         self.origins[key] = origin
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -99,8 +108,9 @@ class Staging:
         root = self._root()
         old = None
         if self.output.exists():
-            old = Path(tempfile.mkdtemp(dir=self.output.parent,
-                                        prefix=f"{OLD_PREFIX}{self.output.name}-"))
+            old = Path(
+                tempfile.mkdtemp(dir=self.output.parent, prefix=f"{OLD_PREFIX}{self.output.name}-")
+            )
             os.rmdir(old)
             os.replace(self.output, old)
         os.replace(root, self.output)

@@ -14,17 +14,31 @@ from briefgen.scaffold import new_entry, scaffold
 
 
 @click.command("build")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: site/, or output_dir in briefgen.yaml).")
-@click.option("--base-url", help="Override base_url for this build, e.g. https://user.github.io/repo/.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site/, or output_dir in briefgen.yaml).",
+)
+@click.option(
+    "--base-url", help="Override base_url for this build, e.g. https://user.github.io/repo/."
+)
 @click.option("--drafts", is_flag=True, help="Include entries marked draft: true.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--clean", is_flag=True,
-              help="Start from an empty output folder (stale files never survive a build anyway).")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Start from an empty output folder (stale files never survive a build anyway).",
+)
 @noise_options
 @click.pass_obj
-def build_command(console: Console, out: Path | None, base_url: str | None, drafts: bool,
-                  strict: bool, clean: bool) -> None:
+def build_command(
+    console: Console,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    strict: bool,
+    clean: bool,
+) -> None:
     """Render the site into site/."""
     from briefgen.build import build
 
@@ -32,8 +46,7 @@ def build_command(console: Console, out: Path | None, base_url: str | None, draf
         config = load_config(Path.cwd())
         if base_url:
             config = config.with_base_url(base_url)
-        result = build(config, out=out, drafts=drafts, strict=strict,
-                       progress=_progress(console))
+        result = build(config, out=out, drafts=drafts, strict=strict, progress=_progress(console))
     except BriefgenError as exc:
         console.fail(exc)
     console.diagnostics(result.warnings)
@@ -66,8 +79,10 @@ def init_command(console: Console, directory: Path, title: str, language: str) -
         console.fail(exc)
     for path in written:
         console.detail(f"created {relative(path)}")
-    console.info(f"Created a briefing project in {relative(directory)}/. Next: cd "
-                 f"{relative(directory)} && briefgen import ARTICLE… && briefgen serve")
+    console.info(
+        f"Created a briefing project in {relative(directory)}/. Next: cd "
+        f"{relative(directory)} && briefgen import ARTICLE… && briefgen serve"
+    )
 
 
 @click.command("new")

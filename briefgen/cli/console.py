@@ -68,22 +68,27 @@ class ProgressReporter:
         self.console = console
         self.label = label
         self._bar: object | None = None
+        self._started = time.monotonic()
         self._last_line = 0.0
-        self._last_done = 0
         self._closed = False
 
     def __call__(self, done: int, total: int) -> None:
+        """Report `done` of `total`: a bar on a terminal, a line every few seconds otherwise.
+
+        Plain lines start only once the work has taken a second, so that a
+        small build prints its summary and nothing else.
+        """
         if self.console.verbosity < 0 or total <= 0:
             return
         if self.console.is_tty:
             self._draw(done, total)
             return
         now = time.monotonic()
+        if now - self._started < 1.0:
+            return
         if done >= total or now - self._last_line >= 2.0:
-            if done != self._last_done or done >= total:
-                click.echo(f"{self.label}: {done}/{total}", file=self.console.stream)
+            click.echo(f"{self.label}: {done}/{total}", file=self.console.stream)
             self._last_line = now
-            self._last_done = done
 
     def _draw(self, done: int, total: int) -> None:
         width = 30
@@ -109,10 +114,12 @@ def noise_options(command: click.decorators.FC) -> click.decorators.FC:
             ctx.obj.verbosity += value if _param.name == "verbose" else -value
         return value
 
-    command = click.option("-q", "--quiet", count=True, expose_value=False, callback=adjust,
-                           help="Print less.")(command)
-    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=adjust,
-                           help="Print more.")(command)
+    command = click.option(
+        "-q", "--quiet", count=True, expose_value=False, callback=adjust, help="Print less."
+    )(command)
+    command = click.option(
+        "-v", "--verbose", count=True, expose_value=False, callback=adjust, help="Print more."
+    )(command)
     return command
 
 

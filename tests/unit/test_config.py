@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen.config import Config, load_config, read_config
+from briefgen.diagnostics import BriefgenError
+
+
+def test_a_project_without_config_gets_the_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config == Config(root=tmp_path.resolve())
+    assert config.base_path == "/"
+
+
+def test_base_url_path_is_kept_and_closed_with_a_slash(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefgen.yaml": "base_url: https://user.github.io/repo\n"})
+    config = load_config(project)
+    assert config.base_url == "https://user.github.io/repo/"
+    assert config.base_path == "/repo/"
+    assert config.with_base_url("https://x.org/a/b").base_path == "/a/b/"
+
+
+@pytest.mark.parametrize(
+    ("yaml", "expected"),
+    [
+        (
+            "timezon: UTC\n",
+            "briefgen.yaml:1: error: timezon: unknown key (did you mean `timezone`?)",
+        ),
+        ("title: [a]\n", "briefgen.yaml:1: error: title: expected a string, got a list"),
+        (
+            "base_url: javascript:alert(1)\n",
+            "briefgen.yaml:1: error: base_url: expected an http(s) URL such as "
+            "https://user.github.io/repo/, got 'javascript:alert(1)'",
+        ),
+        (
+            "timezone: Mars/Olympus\n",
+            "briefgen.yaml:1: error: timezone: expected an IANA time zone such as 'Europe/Paris' "
+            "or 'UTC', got 'Mars/Olympus'",
+        ),
+        (
+            "feed_limit: 0\n",
+            "briefgen.yaml:1: error: feed_limit: expected a positive number, got 0",
+        ),
+        (
+            "unsafe_html: 1\n",
+            "briefgen.yaml:1: error: unsafe_html: expected true or false, got a number",
+        ),
+        (
+            "title: T\nimport:\n  topic: {}\n",
+            "briefgen.yaml:3: error: import.topic: unknown key (did you mean `topics`?)",
+        ),
+        (
+            "output_dir: ../elsewhere\n",
+            "briefgen.yaml:1: error: output_dir: expected a folder inside the project, "
+            "got '../elsewhere'",
+        ),
+        (
+            "title: [\n",
+            "briefgen.yaml:2:1: error: invalid YAML: did not find expected node content",
+        ),
+    ],
+)
+def test_config_errors_name_the_key_and_line(
+    yaml: str, expected: str, make_project: Callable[..., Path]
+) -> None:
+    project = make_project({"briefgen.yaml": yaml})
+    config, diagnostics = read_config(project)
+    assert config is None
+    assert [str(d) for d in diagnostics] == [expected]
+
+
+def test_every_config_problem_is_reported_at_once(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefgen.yaml": "titel: T\nlanguage: 3\nhome_days: -1\n"})
+    with pytest.raises(BriefgenError) as raised:
+        load_config(project)
+    assert len(raised.value.diagnostics) == 3
+
+
+def test_import_rules_are_read(make_project: Callable[..., Path]) -> None:
+    project = make_project(
+        {
+            "briefgen.yaml": "import:\n  boilerplate: ['^Pub$']\n  topics:\n"
+            "    Défense: [armes, missiles]\n  sources:\n    www.a.example: A\n"
+        }
+    )
+    rules = load_config(project).import_rules
+    assert rules.boilerplate == ("^Pub$",)
+    assert rules.topics == (("Défense", ("armes", "missiles")),)
+    assert rules.sources == (("www.a.example", "A"),)
