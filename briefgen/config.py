@@ -32,6 +32,8 @@ class ImportRules:
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # host name -> outlet name ("www.aljazeera.com": "Al Jazeera")
     sources: tuple[tuple[str, str], ...] = ()
+    # tag -> keywords: an article whose text holds a keyword gets the tag
+    tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "home_days": (int, "a whole number", _check_positive),
     "import": (dict, "a mapping", None),
 }
-IMPORT_KEYS = ("boilerplate", "topics", "sources")
+IMPORT_KEYS = ("boilerplate", "topics", "tags", "sources")
 
 
 def closest(name: str, candidates: Any) -> str:
@@ -166,8 +168,14 @@ def closest(name: str, candidates: Any) -> str:
 def type_name(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", str: "a string",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
 
 
 def load_config(root: Path) -> Config:
@@ -206,8 +214,13 @@ def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[D
         line = mapping.line(key)
         if key not in SCHEMA:
             diagnostics.append(
-                error(display, line, f"unknown key{closest(key, SCHEMA)}", field=key,
-                      code="unknown-key")
+                error(
+                    display,
+                    line,
+                    f"unknown key{closest(key, SCHEMA)}",
+                    field=key,
+                    code="unknown-key",
+                )
             )
             continue
         expected_type, name, check = SCHEMA[key]
@@ -215,8 +228,13 @@ def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[D
             value = ""
         if not _is_type(value, expected_type):
             diagnostics.append(
-                error(display, line, f"expected {name}, got {type_name(value)}", field=key,
-                      code="type")
+                error(
+                    display,
+                    line,
+                    f"expected {name}, got {type_name(value)}",
+                    field=key,
+                    code="type",
+                )
             )
             continue
         if check is not None:
@@ -245,42 +263,83 @@ def _import_rules(
     diagnostics: list[Diagnostic] = []
     boilerplate: tuple[str, ...] = ()
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     sources: tuple[tuple[str, str], ...] = ()
     for key, value in section.items():
         dotted = f"import.{key}"
         line = mapping.line(dotted)
         if key not in IMPORT_KEYS:
-            diagnostics.append(error(display, line, f"unknown key{closest(str(key), IMPORT_KEYS)}",
-                                     field=dotted, code="unknown-key"))
+            diagnostics.append(
+                error(
+                    display,
+                    line,
+                    f"unknown key{closest(str(key), IMPORT_KEYS)}",
+                    field=dotted,
+                    code="unknown-key",
+                )
+            )
         elif key == "boilerplate":
             if not _is_str_list(value):
-                diagnostics.append(error(display, line, "expected a list of regular expressions",
-                                         field=dotted, code="type"))
+                diagnostics.append(
+                    error(
+                        display,
+                        line,
+                        "expected a list of regular expressions",
+                        field=dotted,
+                        code="type",
+                    )
+                )
                 continue
             for pattern in value:
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    diagnostics.append(error(display, line, f"invalid regular expression "
-                                             f"{pattern!r}: {exc}", field=dotted, code="value"))
+                    diagnostics.append(
+                        error(
+                            display,
+                            line,
+                            f"invalid regular expression {pattern!r}: {exc}",
+                            field=dotted,
+                            code="value",
+                        )
+                    )
             boilerplate = tuple(value)
-        elif key == "topics":
+        elif key in ("topics", "tags"):
             if not isinstance(value, dict) or not all(
                 isinstance(k, str) and _is_str_list(v) for k, v in value.items()
             ):
-                diagnostics.append(error(display, line, "expected a mapping of topic: [keywords]",
-                                         field=dotted, code="type"))
+                diagnostics.append(
+                    error(
+                        display,
+                        line,
+                        f"expected a mapping of {key.removesuffix('s')}: [keywords]",
+                        field=dotted,
+                        code="type",
+                    )
+                )
                 continue
-            topics = tuple((k, tuple(v)) for k, v in value.items())
+            table = tuple((k, tuple(v)) for k, v in value.items())
+            if key == "topics":
+                topics = table
+            else:
+                tags = table
         else:
             if not isinstance(value, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
-                diagnostics.append(error(display, line, "expected a mapping of host: outlet name",
-                                         field=dotted, code="type"))
+                diagnostics.append(
+                    error(
+                        display,
+                        line,
+                        "expected a mapping of host: outlet name",
+                        field=dotted,
+                        code="type",
+                    )
+                )
                 continue
             sources = tuple(value.items())
-    return ImportRules(boilerplate=boilerplate, topics=topics, sources=sources), diagnostics
+    rules = ImportRules(boilerplate=boilerplate, topics=topics, tags=tags, sources=sources)
+    return rules, diagnostics
 
 
 def _is_str_list(value: Any) -> bool:

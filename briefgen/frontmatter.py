@@ -29,7 +29,11 @@ class SafeLoader(_BaseLoader):
     """
 
 
-SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_str)
+def _timestamp_as_text(loader: SafeLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 FENCE = "---"
 

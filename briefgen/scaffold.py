@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from briefgen import __version__
 from briefgen.config import CONFIG_FILE, Config, _check_language
 from briefgen.diagnostics import BriefgenError, error
 from briefgen.slugs import slugify
@@ -50,6 +51,8 @@ def scaffold(directory: Path, *, title: str, language: str) -> list[Path]:
             title=json.dumps(title, ensure_ascii=False), language=language
         ),
         ".gitignore": GITIGNORE,
+        # the Pages workflow installs exactly this version
+        "requirements.txt": f"briefgen=={__version__}\n",
         ".github/workflows/pages.yml": pages_workflow(),
         "content/.gitkeep": "",
         "templates/.gitkeep": "",

@@ -1,0 +1,151 @@
+"""`briefgen import PATH…`: articles (text, HTML, feeds, URLs) become entries."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import UTC
+from pathlib import Path
+
+import click
+
+from briefgen.cli.console import Console
+from briefgen.config import LANG_RE, load_config
+from briefgen.diagnostics import BriefgenError
+from briefgen.ingest.dates import parse_user_date
+from briefgen.ingest.importer import ImportOptions, ImportReport, Row, run_import
+
+COLUMNS = ("file", "entry", "title", "date", "outlet", "lang", "words", "missing")
+TITLE_WIDTH = 48
+
+
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and parse_user_date(value, UTC) is None:
+        raise click.BadParameter(
+            f"expected YYYY-MM-DD or an ISO 8601 date-time such as 2023-09-14T16:50:56, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"expected an http(s) URL, got {value!r}")
+    return value
+
+
+def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not LANG_RE.match(value):
+        raise click.BadParameter(f"expected a language tag such as 'fr' or 'en-GB', got {value!r}")
+    return value
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH…")
+@click.option("--topic", "topics", multiple=True, help="Topic of every entry (repeatable).")
+@click.option("--source-url", callback=_check_url, help="URL of the original article.")
+@click.option("--date", "date_text", callback=_check_date, help="Date: YYYY-MM-DD or ISO 8601.")
+@click.option("--lang", callback=_check_lang, help="Language tag of the articles (fr, en…).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show what would be written.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a URL to answer.",
+)
+@click.pass_obj
+def import_command(
+    console: Console,
+    paths: Sequence[str],
+    topics: Sequence[str],
+    source_url: str | None,
+    date_text: str | None,
+    lang: str | None,
+    dry_run: bool,
+    timeout: float,
+) -> None:
+    """Turn articles into entries under content/.
+
+    PATH is a text file copied from a web page, an HTML page, an RSS or Atom
+    feed, a folder of those, an http(s) URL, or - for standard input.
+    """
+    try:
+        config = load_config(Path.cwd())
+    except BriefgenError as err:
+        console.fail(err)
+    options = ImportOptions(
+        topics=tuple(topics),
+        source_url=source_url or "",
+        date=parse_user_date(date_text, config.zone) if date_text else None,
+        lang=lang or "",
+        dry_run=dry_run,
+        timeout=timeout,
+    )
+    with console.progress("Importing") as progress:
+        report = run_import(config, paths, options, progress=progress, stdin=sys.stdin.buffer)
+    _print_report(console, report, dry_run=dry_run)
+    console.diagnostics(report.diagnostics)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _print_report(console: Console, report: ImportReport, *, dry_run: bool) -> None:
+    if report.rows:
+        console.result(format_table(report.rows))
+        for row in report.rows:
+            for hint in row.missing:
+                console.result(hint)
+            where = row.input if row.status == "duplicate" else row.path
+            for note in row.notes:
+                console.result(f"{where}: {note}")
+    if dry_run and console.verbosity > 0:
+        for path, text in report.texts.items():
+            console.result(f"\n# {path}\n{text}")
+    console.result(summary_line(report, dry_run=dry_run))
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    cells = [COLUMNS] + [
+        (
+            row.input,
+            row.path if row.status != "duplicate" else f"(duplicate of {row.path})",
+            _cut(row.title, TITLE_WIDTH),
+            row.date or "-",
+            row.outlet or "-",
+            row.lang or "-",
+            str(row.words),
+            ", ".join(_short_missing(row)) or "-",
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[index]) for line in cells) for index in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in cells
+    )
+
+
+def _short_missing(row: Row) -> list[str]:
+    return [hint.split(" found", 1)[0].removeprefix("no ") for hint in row.missing]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_line(report: ImportReport, *, dry_run: bool) -> str:
+    stored = sum(row.status != "duplicate" for row in report.rows)
+    duplicates = sum(row.status == "duplicate" for row in report.rows)
+    failed = len({d.path for d in report.diagnostics if d.is_error})
+    noun = "entry" if stored == 1 else "entries"
+    parts = [
+        f"would write {stored} {noun} (dry run: nothing written)"
+        if dry_run
+        else f"{stored} {noun} written"
+    ]
+    if duplicates:
+        parts.append(f"{duplicates} already imported (nothing new)")
+    if failed:
+        parts.append(f"{failed} failed")
+    return ", ".join(parts)

@@ -1,0 +1,265 @@
+"""The cleaning rules of `briefgen import`, as data a user can read and extend.
+
+A *furniture* rule names a kind of line that a news site adds around an
+article (share buttons, comment widgets, "Lire aussi" links…): a line of raw
+text that matches one is kept out of the body. A *metadata* rule names a line
+that carries a fact (the date-time line, "Source: https://…", the outlet's
+name, a byline): the fact goes to the front matter and the line leaves the
+body. Patterns are matched against one stripped line, ignoring case.
+
+Users add furniture patterns in `briefgen.yaml` (`import.boilerplate`), topic
+and tag keywords (`import.topics`, `import.tags`) and outlet names by host
+(`import.sources`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A named pattern for one whole line of raw text."""
+
+    name: str
+    pattern: re.Pattern[str]
+    comment: str
+
+    def matches(self, line: str) -> re.Match[str] | None:
+        return self.pattern.search(line)
+
+
+def rule(name: str, pattern: str, comment: str, *, flags: int = FLAGS) -> LineRule:
+    return LineRule(name, re.compile(pattern, flags), comment)
+
+
+APOS = "['’]"
+
+# Lines that are never part of an article (French and English sites).
+FURNITURE: tuple[LineRule, ...] = (
+    rule(
+        "share-button",
+        r"^(facebook|twitter|x|linkedin|pinterest|whatsapp|telegram|reddit|tumblr|"
+        r"messenger|e-?mail|imprimer|print|partager|share|tweet|tweeter|"
+        r"copier le lien|copy link)$",
+        "a share button's label, alone on its line",
+    ),
+    rule(
+        "share-prompt",
+        r"^(partager|partagez|share)( (cet|this) (article|post|page|story))?"
+        r"( (sur|on) \w+)?\s*:?$",
+        "'Partager cet article', 'Share this article:'",
+    ),
+    rule(
+        "comment-widget",
+        r"^(leave a (comment|reply)|laisser un commentaire|laissez un commentaire|"
+        r"ajouter un commentaire|add a comment|post a comment|poster un commentaire|"
+        r"\d+ (comments?|commentaires?)|commentaires?|comments?|"
+        r"facebook comments( box| plugin)?|"
+        r"this site uses akismet to reduce spam\b.*|ce site utilise akismet\b.*)$",
+        "comment forms and their notices ('This site uses Akismet…')",
+    ),
+    rule(
+        "related-link",
+        r"^(lire aussi|à lire aussi|a lire aussi|lire également|voir aussi|à voir aussi|"
+        r"read also|also read|read more|see also|related( articles?| stories)?)\b.*$",
+        "a link to another article: 'Lire aussi …', 'Read also …'",
+    ),
+    rule(
+        "hashtags",
+        r"^(#\w[\w-]*\s*)+$",
+        "a line of hashtags only",
+    ),
+    rule(
+        "unix-timestamp",
+        r"^1\d{9}$",
+        "a bare Unix timestamp (seconds, years 2001-2033) left by a page script",
+    ),
+    rule(
+        "rating-widget",
+        r"^(cette publication vous a-t-elle été utile\s*\?|"
+        r"cliquez sur une étoile pour (la|le) noter\s*!?|"
+        r"note moyenne\b.*|aucun vote pour l" + APOS + r"instant\b.*|"
+        r"soyez le premier à noter\b.*|"
+        r"was this (post|article) (helpful|useful)\s*\??|click on a star to rate it\s*!?|"
+        r"average rating\b.*|no votes so far\b.*)$",
+        "'Cette publication vous a-t-elle été utile ?', 'Note moyenne 0 / 5'",
+    ),
+    rule(
+        "photo-credit",
+        r"\[(file|photo|fichier|archives?)\s*:[^\]\)]*[\]\)]\s*\.?$",
+        "a photo caption ending with its credit: '… [File: Evan Vucci/AP Photo]'",
+    ),
+    rule(
+        "photo-credit-line",
+        r"^(photo|photos|crédits? photo|photo credit|image|illustration|©)\s*:?\s*"
+        r"(©\s*)?[^.!?]{0,80}/\s*(afp|ap|reuters|epa|getty images|sipa|abaca|maxppp)"
+        r"[^.!?]{0,40}$",
+        "a credit line: 'Photo : Jean Dupont / AFP'",
+    ),
+    rule(
+        "advertisement",
+        r"^(advertisement|publicité|sponsored|sponsorisé|contenu sponsorisé)$",
+        "an advertising slot's label",
+    ),
+    rule(
+        "newsletter",
+        r"^(abonnez-vous( à (notre|la) newsletter)?|inscrivez-vous à (notre|la) newsletter|"
+        r"subscribe( to our newsletter)?|sign up for (our|the) newsletter)\b[^.]{0,60}[.!]?$",
+        "newsletter prompts",
+    ),
+)
+
+# Lines that carry a fact; the fact is kept, the line leaves the body.
+SOURCE_LINE = rule(
+    "source-line",
+    r"^(source|sources|lien|link|article original|original article|lire l"
+    + APOS
+    + r"article original)\s*:\s*(?P<url>https?://\S+)$",
+    "'Source: https://…': the original article's URL, and its outlet by host",
+)
+OUTLET_LINE = rule(
+    "outlet-line",
+    r"^(?P<name>(?:[a-z0-9-]+\.)+(?:net|com|org|info|fr|be|ch|ca|news|africa|[a-z]{2}))$",
+    "a bare site name near the end of the text ('Netafrique.net'): the outlet",
+)
+BYLINE_PREFIXED = rule(
+    "byline",
+    r"^(?i:par|by|texte|propos recueillis par|written by|reporting by)\s*:?\s+"
+    r"(?P<name>[A-ZÀ-Ý][^\s,.;:!?]*(?:[ -][A-ZÀ-Ýa-zà-ÿ][^\s,.;:!?]*){0,4}"
+    r"(?:\s*(?:,|et|and|&)\s*[A-ZÀ-Ý][^\s,.;:!?]*(?:[ -][A-ZÀ-Ý][^\s,.;:!?]*){0,4})*)$",
+    "'Par Jean Dupont', 'By Jane Doe and John Roe'",
+    flags=re.UNICODE,
+)
+BYLINE_NAME = rule(
+    "byline-name",
+    r"^(?P<name>[A-ZÀ-Ý][\w’'-]*\.?(?:\s+[A-ZÀ-Ý][\w’'-]*\.?){1,4})"
+    r"(?:\s*\((?P<role>[^()]{1,40})\))?$",
+    "a name alone near the end of the text ('Anne-Marie Nado KY (Stagiaire)'): the author",
+    flags=re.UNICODE,
+)
+METADATA: tuple[LineRule, ...] = (SOURCE_LINE, OUTLET_LINE, BYLINE_PREFIXED, BYLINE_NAME)
+
+# Outlets by host name; `import.sources` in briefgen.yaml adds and overrides.
+HOST_OUTLETS: dict[str, str] = {
+    "aljazeera.com": "Al Jazeera",
+    "apnews.com": "Associated Press",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "euronews.com": "Euronews",
+    "france24.com": "France 24",
+    "lefigaro.fr": "Le Figaro",
+    "lemonde.fr": "Le Monde",
+    "liberation.fr": "Libération",
+    "netafrique.net": "Netafrique.net",
+    "nytimes.com": "The New York Times",
+    "reuters.com": "Reuters",
+    "rfi.fr": "RFI",
+    "theguardian.com": "The Guardian",
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules in force for one import: defaults plus the project's config."""
+
+    furniture: tuple[LineRule, ...] = FURNITURE
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    outlets: Mapping[str, str] = field(default_factory=lambda: dict(HOST_OUTLETS))
+
+    def furniture_rule(self, line: str) -> LineRule | None:
+        """The first furniture rule that matches `line`, if any."""
+        for candidate in self.furniture:
+            if candidate.matches(line):
+                return candidate
+        return None
+
+    def marker(self, line: str) -> str:
+        """The name of any rule (furniture or metadata) that matches `line`, or ''."""
+        stripped = normalize_space(line)
+        found = self.furniture_rule(stripped)
+        if found:
+            return found.name
+        for candidate in METADATA:
+            if candidate.matches(stripped):
+                return candidate.name
+        from briefgen.ingest.dates import parse_date_line
+
+        return "date-line" if parse_date_line(stripped) else ""
+
+    def outlet_for(self, url: str) -> str:
+        """The outlet's name for the host of `url`: the map, else the bare host."""
+        host = (urlsplit(url).hostname or "").lower()
+        if not host:
+            return ""
+        for candidate in (host, host.removeprefix("www.")):
+            if candidate in self.outlets:
+                return self.outlets[candidate]
+        parts = host.split(".")
+        for start in range(1, len(parts) - 1):
+            parent = ".".join(parts[start:])
+            if parent in self.outlets:
+                return self.outlets[parent]
+        return host.removeprefix("www.")
+
+
+def build_rules(
+    boilerplate: Iterable[str] = (),
+    topics: Iterable[tuple[str, tuple[str, ...]]] = (),
+    tags: Iterable[tuple[str, tuple[str, ...]]] = (),
+    sources: Iterable[tuple[str, str]] = (),
+) -> Rules:
+    """Defaults plus the `import:` section of the config (already validated)."""
+    extra = tuple(
+        rule(f"config-{index}", pattern, "from import.boilerplate in briefgen.yaml")
+        for index, pattern in enumerate(boilerplate, start=1)
+    )
+    outlets = dict(HOST_OUTLETS)
+    outlets.update({host.lower(): name for host, name in sources})
+    return Rules(
+        furniture=FURNITURE + extra, topics=tuple(topics), tags=tuple(tags), outlets=outlets
+    )
+
+
+def normalize_space(text: str) -> str:
+    """One space for every run of blanks (no-break spaces included), stripped."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, apostrophes and dashes unified: for matching."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return text.replace("’", "'").replace("‐", "-").replace("‑", "-")
+
+
+TOPIC_MENTIONS = 2  # a topic needs its keywords this many times: one passing word is not a subject
+TAG_MENTIONS = 1  # a tag (a name, a place) needs one mention
+
+
+def match_keywords(
+    text: str, table: Iterable[tuple[str, tuple[str, ...]]], mentions: int = 1
+) -> tuple[str, ...]:
+    """The names in `table` whose keywords occur `mentions` times in `text`, in table order.
+
+    A keyword matches at the start of a word, ignoring case and accents:
+    `sanction` matches "sanctions" and "Sanctionnée", not "désanction".
+    """
+    folded = fold(text)
+    found = []
+    for name, keywords in table:
+        count = 0
+        for keyword in keywords:
+            key = fold(keyword).strip()
+            if key:
+                count += len(re.findall(r"(?<!\w)" + re.escape(key), folded))
+        if count >= mentions:
+            found.append(name)
+    return tuple(found)

@@ -1,0 +1,183 @@
+"""`briefgen import` as a user runs it: a subprocess in a scratch project, and URLs
+served from 127.0.0.1 (never the internet)."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def briefgen(project: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        cwd=project,
+        input=stdin.decode("utf-8"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr
+    return result
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "briefgen.yaml").write_text(
+        "title: T\nlanguage: fr\ntimezone: Europe/Paris\n"
+        "import:\n  sources:\n    www.aljazeera.com: Al Jazeera\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def entries(project: Path) -> list[str]:
+    return sorted(p.relative_to(project).as_posix() for p in (project / "content").rglob("*.md"))
+
+
+def test_seed_folder_import_and_reimport(project: Path) -> None:
+    first = briefgen(project, "import", str(SEEDS))
+    assert first.returncode == 0, first.stderr
+    assert entries(project) == [
+        "content/2023/09/04-le-dirigeant-nord-coreen-kim-jong-un-devrait-rencontrer-le.md",
+        "content/2023/09/13-kim-jong-un-a-affirme-le-mercredi-13-septembre-2023-qu-il.md",
+        "content/2023/09/13-kim-s-aligne-sur-la-guerre-sainte-de-poutine.md",
+        "content/2023/09/14-la-russie-et-la-coree-du-nord-envisagent-une-cooperation.md",
+        "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md",
+    ]
+    out = first.stdout.splitlines()
+    assert out[0].split() == [
+        "file",
+        "entry",
+        "title",
+        "date",
+        "outlet",
+        "lang",
+        "words",
+        "missing",
+    ]
+    assert (
+        "no date found: pass --date or edit "
+        "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
+    ) in out
+    assert out[-1] == "5 entries written"
+    again = briefgen(project, "import", str(SEEDS))
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[-1] == "0 entries written, 5 already imported (nothing new)"
+    assert len(entries(project)) == 5
+
+
+def test_date_option_and_dry_run(project: Path) -> None:
+    seed = str(SEEDS / "002_740f9f67fb748314.txt")
+    dry = briefgen(project, "import", seed, "--date", "2023-09-13", "--dry-run")
+    assert dry.returncode == 0
+    assert "content/2023/09/13-les-questions-sensibles-discutees-par-poutine-et-le.md" in dry.stdout
+    assert dry.stdout.splitlines()[-1] == "would write 1 entry (dry run: nothing written)"
+    assert not (project / "content").exists()
+    verbose = briefgen(project, "-v", "import", seed, "--dry-run")
+    assert 'title: "Les « questions sensibles » discutées par Poutine' in verbose.stdout
+
+
+def test_usage_errors_exit_2(project: Path) -> None:
+    bad_date = briefgen(project, "import", "x.txt", "--date", "14/09/2023")
+    assert bad_date.returncode == 2
+    assert "expected YYYY-MM-DD or an ISO 8601 date-time" in bad_date.stderr
+    assert briefgen(project, "import").returncode == 2
+    assert briefgen(project, "import", "x.txt", "--source-url", "ftp://x").returncode == 2
+
+
+def test_bad_inputs_fail_with_one_line_each_and_exit_1(project: Path) -> None:
+    (project / "empty.txt").write_bytes(b"")
+    (project / "image.png.txt").write_bytes((FIXTURES / "binary.png").read_bytes())
+    (project / "good.txt").write_text("Titre\n\nUn premier paragraphe.\n", encoding="utf-8")
+    result = briefgen(project, "import", "empty.txt", "image.png.txt", "good.txt")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-2:] == [
+        "empty.txt: error: empty file (expected the text of an article)",
+        "image.png.txt: error: binary file (expected text, HTML or a feed)",
+    ]
+    assert entries(project) == ["content/undated/titre.md"]
+    assert result.stdout.splitlines()[-1] == "1 entry written, 2 failed"
+
+
+def test_stdin(project: Path) -> None:
+    result = briefgen(
+        project,
+        "import",
+        "-",
+        "--date",
+        "2023-09-13T10:00:00",
+        stdin="Titre lu\n\nTexte de l’article.\n".encode(),
+    )
+    assert result.returncode == 0, result.stderr
+    text = (project / "content/2023/09/13-titre-lu.md").read_text(encoding="utf-8")
+    assert "date: 2023-09-13T10:00:00+02:00\n" in text
+
+
+# URLs -----------------------------------------------------------------------------
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, directory=str(FIXTURES), **kwargs)  # type: ignore[arg-type]
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+
+
+def test_url_page_and_feed(project: Path, server: str) -> None:
+    result = briefgen(project, "import", f"{server}/en_article.html", f"{server}/feed_rss.xml")
+    assert result.returncode == 0, result.stderr
+    assert entries(project) == [
+        "content/2023/09/13-putin-and-kim-meet-at-russian-spaceport-as-arms-deal-fears.md",
+        "content/2023/09/15-seoul-convoque-l-ambassadeur-de-russie.md",
+        "content/2023/09/17-kim-jong-un-quitte-la-russie-apres-six-jours-de-visite.md",
+    ]
+    page = (project / entries(project)[0]).read_text(encoding="utf-8")
+    assert '  url: "https://northernledger.example/world/asia/putin-kim-vostochny-summit"' in page
+
+
+def test_url_errors(project: Path, server: str, silent_server: str) -> None:
+    missing = f"{server}/nothing-here.html"
+    slow = f"{silent_server}/article"
+    result = briefgen(project, "import", "--timeout", "0.5", missing, slow)
+    assert result.returncode == 1
+    assert sorted(result.stderr.splitlines()[-2:]) == sorted(
+        [
+            f"{missing}: error: cannot fetch: HTTP 404 File not found",
+            f"{slow}: error: cannot fetch: timed out after 0.5 s",
+        ]
+    )
+    assert not (project / "content").exists()

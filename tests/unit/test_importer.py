@@ -1,0 +1,292 @@
+"""The importer on scratch projects: entries written, never lost, never clobbered."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from briefgen.config import load_config
+from briefgen.frontmatter import split
+from briefgen.ingest.importer import ImportOptions, ImportReport, run_import
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+CONFIG = """\
+title: Test
+language: fr
+timezone: Europe/Paris
+import:
+  sources:
+    www.example-news.fr: Les Nouvelles
+  topics:
+    Défense: [militaire, armes]
+  tags:
+    Kim Jong Un: [Kim Jong Un]
+"""
+ARTICLE = """\
+Kim Jong Un en visite militaire
+
+2023-09-14 16:50:56
+
+Kim Jong Un a visité mercredi une base militaire, selon les agences.
+
+Les armes et le matériel militaire étaient au cœur de la visite.
+
+Source: https://www.example-news.fr/2023/09/14/kim-visite
+
+Facebook
+Twitter
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "briefgen.yaml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def run(project: Path, *inputs: str, stdin: bytes = b"", **options: object) -> ImportReport:
+    return run_import(
+        load_config(project),
+        list(inputs),
+        ImportOptions(**options),  # type: ignore[arg-type]
+        stdin=io.BytesIO(stdin),
+        cwd=project,
+    )
+
+
+def files(project: Path) -> list[str]:
+    return sorted(
+        p.relative_to(project).as_posix() for p in (project / "content").rglob("*") if p.is_file()
+    )
+
+
+def test_writes_an_entry_with_front_matter_in_design_order(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, "a.txt")
+    assert report.diagnostics == []
+    path = "content/2023/09/14-kim-jong-un-en-visite-militaire.md"
+    assert files(project) == [path]
+    text = (project / path).read_text(encoding="utf-8")
+    assert text == (
+        "---\n"
+        'title: "Kim Jong Un en visite militaire"\n'
+        "date: 2023-09-14T16:50:56+02:00\n"
+        "source:\n"
+        '  name: "Les Nouvelles"\n'
+        '  url: "https://www.example-news.fr/2023/09/14/kim-visite"\n'
+        "lang: fr\n"
+        "topics: [Défense]\n"
+        "tags: [Kim Jong Un]\n"
+        "---\n"
+        "Kim Jong Un a visité mercredi une base militaire, selon les agences.\n\n"
+        "Les armes et le matériel militaire étaient au cœur de la visite.\n"
+    )
+    document, problems = split(text, path)
+    assert problems == [] and document is not None
+    assert list(document.meta.data) == ["title", "date", "source", "lang", "topics", "tags"]
+    (row,) = report.rows
+    assert (row.status, row.path, row.outlet, row.lang, row.words) == (
+        "written",
+        path,
+        "Les Nouvelles",
+        "fr",
+        24,
+    )
+    assert row.missing == (f"no author found: edit {path}",)
+
+
+def test_same_article_twice_creates_nothing_new(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (project / "copy.txt").write_text(ARTICLE.replace("Facebook\n", ""), encoding="utf-8")
+    run(project, "a.txt")
+    report = run(project, "a.txt", "copy.txt")
+    assert [row.status for row in report.rows] == ["duplicate", "duplicate"]
+    assert report.rows[0].notes == (
+        "already imported as content/2023/09/14-kim-jong-un-en-visite-militaire.md "
+        "(same source URL)",
+    )
+    assert len(files(project)) == 1
+
+
+def test_same_text_without_url_is_a_duplicate(project: Path) -> None:
+    text = ARTICLE.replace("Source: https://www.example-news.fr/2023/09/14/kim-visite\n", "")
+    (project / "a.txt").write_text(text, encoding="utf-8")
+    first = run(project, "a.txt")
+    second = run(project, "a.txt", date=date(2023, 9, 15))
+    assert first.rows[0].status == "written"
+    assert second.rows[0].status == "duplicate"
+    assert second.rows[0].notes[0].endswith("(same text)")
+
+
+def test_different_article_with_same_slug_gets_a_distinct_name(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    other = ARTICLE.replace("selon les agences", "selon Séoul").replace("kim-visite", "autre")
+    (project / "b.txt").write_text(other, encoding="utf-8")
+    report = run(project, "a.txt", "b.txt")
+    assert [row.path for row in report.rows] == [
+        "content/2023/09/14-kim-jong-un-en-visite-militaire.md",
+        "content/2023/09/14-kim-jong-un-en-visite-militaire-2.md",
+    ]
+    assert "selon Séoul" in (project / report.rows[1].path).read_text(encoding="utf-8")
+
+
+def test_existing_file_is_never_overwritten(project: Path) -> None:
+    target = project / "content/2023/09/14-kim-jong-un-en-visite-militaire.md"
+    target.parent.mkdir(parents=True)
+    target.write_text("hand-written notes, not an entry\n", encoding="utf-8")
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, "a.txt")
+    assert report.rows[0].path.endswith("-militaire-2.md")
+    assert target.read_text(encoding="utf-8") == "hand-written notes, not an entry\n"
+
+
+def test_dry_run_writes_nothing_and_shows_the_entry(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, "a.txt", dry_run=True)
+    assert not (project / "content").exists()
+    assert report.rows[0].status == "would write"
+    assert report.texts[report.rows[0].path].startswith('---\ntitle: "Kim Jong Un en visite')
+
+
+def test_options_fill_and_override(project: Path) -> None:
+    text = ARTICLE.replace("2023-09-14 16:50:56\n", "").replace(
+        "Source: https://www.example-news.fr/2023/09/14/kim-visite\n", ""
+    )
+    (project / "a.txt").write_text(text, encoding="utf-8")
+    report = run(
+        project,
+        "a.txt",
+        date=date(2023, 9, 20),
+        topics=("Asie", "Défense"),
+        source_url="https://www.example-news.fr/x",
+        lang="fr-FR",
+    )
+    (row,) = report.rows
+    assert row.path == "content/2023/09/20-kim-jong-un-en-visite-militaire.md"
+    entry = (project / row.path).read_text(encoding="utf-8")
+    assert "date: 2023-09-20\n" in entry
+    assert '  name: "Les Nouvelles"\n  url: "https://www.example-news.fr/x"\n' in entry
+    assert "lang: fr-FR\ntopics: [Asie, Défense]\n" in entry
+
+
+def test_undated_article_is_written_and_reported(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE.replace("2023-09-14 16:50:56\n", ""), encoding="utf-8")
+    (row,) = run(project, "a.txt").rows
+    # the URL path holds the date: a readable rule fills it
+    assert row.date == "2023-09-14"
+    (project / "b.txt").write_text("Un titre\n\nUn paragraphe sans date.\n", encoding="utf-8")
+    (row,) = run(project, "b.txt").rows
+    assert row.path == "content/undated/un-titre.md"
+    assert row.missing[0] == "no date found: pass --date or edit content/undated/un-titre.md"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "empty file (expected the text of an article)"),
+        ("blank.txt", b" \n\n\t\n", "empty file (expected the text of an article)"),
+        (
+            "image.txt",
+            (FIXTURES / "binary.png").read_bytes(),
+            "binary file (expected text, HTML or a feed)",
+        ),
+        (
+            "page.html",
+            (FIXTURES / "no_article.html").read_bytes(),
+            "no article text found (expected an HTML page with a main article)",
+        ),
+        (
+            "feed.xml",
+            (FIXTURES / "feed_broken.xml").read_bytes(),
+            "not a valid RSS or Atom feed: <unknown>:3:0: no element found",
+        ),
+        (
+            "furniture.txt",
+            b"Titre\n\nFacebook\nTwitter\n",
+            "no article text found (only a title and site furniture)",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_the_batch_goes_on(
+    project: Path, name: str, data: bytes, message: str
+) -> None:
+    (project / name).write_bytes(data)
+    (project / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, name, "good.txt")
+    assert [str(d) for d in report.diagnostics] == [f"{name}: error: {message}"]
+    assert report.failed
+    assert [row.input for row in report.rows] == ["good.txt"]
+    assert files(project) == ["content/2023/09/14-kim-jong-un-en-visite-militaire.md"]
+
+
+def test_too_large_file_is_refused_before_reading(project: Path) -> None:
+    (project / "big.txt").write_bytes(b"Titre\n\n" + b"mot " * 3000)
+    report = run(project, "big.txt", max_bytes=10_000)
+    assert [str(d) for d in report.diagnostics] == [
+        "big.txt: error: file too large (0.0 MB; the limit is 10000 bytes)"
+    ]
+
+
+def test_encodings_are_decoded(project: Path) -> None:
+    for name in ("cp1252.txt", "latin1.txt", "bom.txt"):
+        (project / name).write_bytes((FIXTURES / name).read_bytes())
+    report = run(project, "cp1252.txt", "bom.txt")
+    assert report.diagnostics == []
+    assert [row.title for row in report.rows] == [
+        "Sommet à Vostochny : Poutine reçoit Kim Jong Un"
+    ] * 2
+    assert report.rows[1].status == "duplicate"  # same text, other encoding
+    entry = (project / report.rows[0].path).read_text(encoding="utf-8")
+    assert "“sans limites” – selon le Kremlin" in entry and "Facebook" not in entry
+
+
+def test_folder_imports_supported_files_and_warns_about_others(project: Path) -> None:
+    folder = project / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "sub" / "page.html").write_bytes((FIXTURES / "en_article.html").read_bytes())
+    (folder / "feed.xml").write_bytes((FIXTURES / "feed_atom.xml").read_bytes())
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    report = run(project, "inbox")
+    assert [str(d) for d in report.diagnostics] == [
+        "inbox/photo.jpg: warning: skipped: not a text, HTML or feed file "
+        "(.txt, .text, .md, .markdown, .html, .htm, .xhtml, .xml, .rss, .atom, .rdf)"
+    ]
+    assert not report.failed
+    assert [row.input for row in report.rows] == [
+        "inbox/a.txt",
+        "inbox/feed.xml",
+        "inbox/feed.xml",
+        "inbox/sub/page.html",
+    ]
+    assert len(files(project)) == 4
+
+
+def test_stdin_and_missing_path(project: Path) -> None:
+    report = run(project, "-", "nowhere.txt", stdin=ARTICLE.encode("cp1252", "replace"))
+    assert [str(d) for d in report.diagnostics] == ["nowhere.txt: error: no such file or folder"]
+    assert [row.input for row in report.rows] == ["<stdin>"]
+
+
+def test_no_temporary_file_is_left(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    run(project, "a.txt")
+    leftovers = [p.name for p in (project / "content").rglob(".*")]
+    assert leftovers == []
+
+
+def test_progress_is_reported_per_input(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    run_import(
+        load_config(project),
+        ["a.txt", "missing.txt", "a.txt"],
+        ImportOptions(),
+        progress=lambda done, total: calls.append((done, total)),
+        cwd=project,
+    )
+    assert calls == [(1, 2), (2, 2)]

@@ -1,0 +1,94 @@
+"""RSS 2.0 and Atom feeds: one article per item."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefgen.ingest.article import IngestError
+from briefgen.ingest.feed import feed_to_articles
+from briefgen.ingest.rules import build_rules
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+PARIS = ZoneInfo("Europe/Paris")
+RULES = build_rules(topics=[("Diplomatie", ("ambassadeur",)), ("Espace", ("satellite",))])
+
+
+def test_rss_items_become_articles() -> None:
+    articles, skipped = feed_to_articles((FIXTURES / "feed_rss.xml").read_bytes(), RULES, PARIS)
+    assert skipped == []
+    assert [a.title for a in articles] == [
+        "Kim Jong Un quitte la Russie après six jours de visite",
+        "Séoul convoque l'ambassadeur de Russie",
+    ]
+    first, second = articles
+    assert first.date == datetime.fromisoformat("2023-09-17T14:30:00+02:00")
+    assert (
+        first.source_url == "https://www.courrier-est.example/monde/2023/09/17/kim-quitte-la-russie"
+    )
+    assert first.source_name == "Le Courrier de l'Est - International"
+    assert first.authors == ("Claire Vasseur",)
+    assert first.lang == "fr"
+    assert (
+        first.summary
+        == "Le dirigeant nord-coréen a terminé sa tournée dans l'Extrême-Orient russe."
+    )
+    assert first.body_markdown.startswith("Le dirigeant nord-coréen **Kim Jong Un** a quitté")
+    assert "\n\n> « Une nouvelle page" in first.body_markdown
+    assert "[suite de notre dossier](https://www.courrier-est.example/" in first.body_markdown
+    # an item with only a description: the description is the body, not also the summary
+    assert second.summary == ""
+    assert second.body_markdown.startswith("La Corée du Sud a convoqué vendredi")
+    assert second.authors == ()
+    assert second.missing == ("author",)
+    assert second.topics == ("Diplomatie",)  # in the title and the text: two mentions
+    assert first.topics == ()
+
+
+def test_atom_entries_become_articles() -> None:
+    articles, _ = feed_to_articles((FIXTURES / "feed_atom.xml").read_bytes(), RULES, PARIS)
+    first, second = articles
+    assert first.title == "North Korea fires ballistic missiles as Kim meets Putin"
+    assert first.date == datetime.fromisoformat("2023-09-13T07:15:00+09:00")
+    assert first.date.isoformat() == "2023-09-13T07:15:00+09:00"  # type: ignore[union-attr]
+    assert first.lang == "en"
+    assert first.source_name == "The Northern Ledger: Asia"
+    assert (
+        first.summary
+        == "Pyongyang launched two short-range missiles while its leader was in Russia."
+    )
+    assert "\n\n## A first\n\n" in first.body_markdown
+    assert "- Range: about 650 km\n- Launch site: near Pyongyang" in first.body_markdown
+    # no <published>: the updated date; text content keeps its paragraphs
+    assert second.date == datetime.fromisoformat("2023-09-13T18:20:00+00:00")
+    assert second.body_markdown == (
+        "The Kremlin said on Wednesday that Vladimir Putin had accepted an invitation from "
+        "Kim Jong Un to visit North Korea at a convenient time.\n\n"
+        "No date has been set for the trip.\n"
+    )
+
+
+def test_broken_feed_is_refused_with_the_parser_reason() -> None:
+    with pytest.raises(IngestError, match=r"^not a valid RSS or Atom feed: .*no element found"):
+        feed_to_articles((FIXTURES / "feed_broken.xml").read_bytes(), RULES, PARIS)
+
+
+def test_feed_without_items_is_refused() -> None:
+    data = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    with pytest.raises(IngestError, match=r"^the feed has no items$"):
+        feed_to_articles(data, RULES, PARIS)
+
+
+def test_item_without_text_is_skipped_and_said() -> None:
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>Only a title</title></item>"
+        b"<item><title>Kept</title><description>Some text of the item.</description></item>"
+        b"</channel></rss>"
+    )
+    articles, skipped = feed_to_articles(data, RULES, PARIS)
+    assert [a.title for a in articles] == ["Kept"]
+    assert skipped == ["item 1 skipped: it has neither a title nor any text"]

@@ -1,0 +1,127 @@
+"""HTML pages: main text and metadata by trafilatura, meta tags as fallback, Markdown out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefgen.ingest.article import IngestError
+from briefgen.ingest.html import html_to_article, page_meta
+from briefgen.ingest.mdconvert import html_to_markdown
+from briefgen.ingest.rules import build_rules
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+PARIS = ZoneInfo("Europe/Paris")
+RULES = build_rules(
+    topics=[("Espace", ("satellite", "cosmodrome")), ("Sport", ("football",))],
+    tags=[("Kim Jong Un", ("Kim Jong Un",))],
+)
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_french_page_metadata_and_markdown() -> None:
+    article = html_to_article(read("fr_article.html"), RULES, PARIS)
+    assert article.title == "Sommet de Vostotchny : ce que Moscou attend de Pyongyang"
+    assert article.date == datetime.fromisoformat("2023-09-13T18:05:00+02:00")
+    assert article.source_name == "Le Courrier de l'Est"
+    assert article.source_url == (
+        "https://www.courrier-est.example/monde/2023/09/13/sommet-vostotchny-moscou-pyongyang"
+    )
+    assert article.authors == ("Claire Vasseur",)
+    assert article.lang == "fr"
+    assert article.summary.startswith("Munitions contre technologie spatiale")
+    assert article.topics == ("Espace",)
+    assert article.tags == ("Kim Jong Un",)
+    assert article.missing == ()
+    body = article.body_markdown
+    assert body.startswith("Le décor n'avait rien d'anodin.")
+    assert body.rstrip().endswith("selon l'agence officielle KCNA.")
+    assert "\n\n## La carte spatiale\n\n" in body
+    assert "**stocks considérables**" in body
+    assert "- la livraison d'obus et de roquettes d'artillerie ;\n- le transfert" in body
+    assert "\n\n> « Chaque livraison d'armes violerait" in body
+    assert "[déclaration](https://www.state.gov/briefings/)" in body
+    for furniture in (
+        "cookies",
+        "Tout accepter",
+        "Mentions légales",
+        "S'abonner",
+        "Partager sur Facebook",
+        "Le train blindé de Kim",
+        "newsletter",
+        "Connectez-vous",
+        "Accueil",
+    ):
+        assert furniture not in body
+
+
+def test_english_page_metadata_and_markdown() -> None:
+    article = html_to_article(read("en_article.html"), RULES, PARIS)
+    assert article.title == "Putin and Kim meet at Russian spaceport as arms deal fears grow"
+    assert article.date == datetime.fromisoformat("2023-09-13T09:41:00+00:00")
+    assert article.source_name == "The Northern Ledger"
+    # the canonical link, not the og:url with its tracking parameter
+    assert (
+        article.source_url == "https://northernledger.example/world/asia/putin-kim-vostochny-summit"
+    )
+    assert article.authors == ("Daniel Okafor",)
+    assert article.lang == "en"
+    body = article.body_markdown
+    assert not body.startswith("# ")  # the <h1> is the title, not repeated in the body
+    assert body.startswith("Russian President Vladimir Putin welcomed")
+    assert "\n\n## What each side wants\n\n" in body
+    assert "*troubled*" in body
+    assert '\n\n> "Any arms transfer' in body
+    assert "[Security Council resolutions](https://www.un.org/securitycouncil/)" in body
+    for furniture in (
+        "We value your privacy",
+        "Sign in",
+        "Inside Kim's armoured train",
+        "Share on Facebook",
+        "Comments (12)",
+        "All rights reserved",
+    ):
+        assert furniture not in body
+
+
+def test_page_without_article_is_refused() -> None:
+    with pytest.raises(IngestError, match=r"^no article text found \(expected an HTML page"):
+        html_to_article(read("no_article.html"), RULES, PARIS)
+
+
+def test_meta_tags_are_the_fallback() -> None:
+    meta = page_meta(read("en_article.html"))
+    assert meta["title"] == "Putin and Kim meet at Russian spaceport as arms deal fears grow"
+    assert meta["published"] == "2023-09-13T09:41:00Z"  # from JSON-LD
+    assert meta["lang"] == "en"
+    bare = "<html><head><title>Sommet | Le Journal</title></head><body></body></html>"
+    assert page_meta(bare)["title"] == "Sommet"
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>One <b>two</b> <i>three</i></p><p>Four</p>", "One **two** *three*\n\nFour\n"),
+        ("<h3>Title</h3><p>x</p>", "### Title\n\nx\n"),
+        ("<ol><li>a</li><li>b<ul><li>c</li></ul></li></ol>", "1. a\n2. b\n   - c\n"),
+        ("<blockquote><p>q1</p><p>q2</p></blockquote>", "> q1\n>\n> q2\n"),
+        (
+            '<p><a href="/rel">link</a> <a href="javascript:x">js</a></p>',
+            "[link](https://site.example/rel) js\n",
+        ),
+        ("<p>* not a list and 1. not either</p>", "\\* not a list and 1. not either\n"),
+        ("<p>2023. A year</p>", "2023\\. A year\n"),
+        ("<p>line<br>break</p>", "line\\\nbreak\n"),
+        ("<div>loose <em>text</em><p>para</p></div>", "loose *text*\n\npara\n"),
+        ("<script>x()</script><p>kept</p>", "kept\n"),
+        ("", ""),
+    ],
+)
+def test_html_to_markdown(html: str, markdown: str) -> None:
+    assert html_to_markdown(html, base_url="https://site.example/page") == markdown
