@@ -1,0 +1,123 @@
+"""`briefgen check` and `briefgen deploy`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefgen.cli.console import Console, noise_options, relative
+from briefgen.config import Config, load_config
+from briefgen.diagnostics import BriefgenError, Diagnostic, error
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _config(base_url: str | None = None) -> Config:
+    config = load_config(Path.cwd())
+    return config.with_base_url(base_url) if base_url else config
+
+
+def _not_built(config: Config) -> BriefgenError:
+    return BriefgenError(
+        [
+            error(
+                relative(config.output_path) + "/",
+                0,
+                "the site is not built (run `briefgen build` first)",
+                code="not-built",
+            )
+        ]
+    )
+
+
+@click.command("check")
+@click.option(
+    "--external",
+    is_flag=True,
+    help="Also fetch every external link (8 at a time, 10 s timeout each).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The base URL the site was built with, if not base_url of briefgen.yaml "
+    "(as given to `briefgen build --base-url`).",
+)
+@noise_options
+@click.pass_obj
+def check_command(console: Console, external: bool, base_url: str | None) -> None:
+    """Check the config, every entry, then every link, anchor and asset of the built site."""
+    from briefgen.check import check_site
+    from briefgen.loader import load_entries
+
+    try:
+        config = _config(base_url)
+    except BriefgenError as exc:
+        console.fail(exc)
+    _entries, diagnostics = load_entries(config, drafts=True)
+    site = config.output_path
+    if not (site / "index.html").is_file():
+        console.diagnostics(diagnostics)
+        console.fail(_not_built(config))
+    with console.progress("Checking external links") as progress:
+        result = check_site(
+            site,
+            config.base_url,
+            display=relative(site),
+            external=external,
+            progress=progress,
+        )
+    problems: list[Diagnostic] = [*diagnostics, *result.diagnostics]
+    console.diagnostics(problems)
+    for url, places in sorted(result.external.items()):
+        console.detail(f"external: {url} ({_plural(len(places), 'link')})")
+    errors = sum(1 for d in problems if d.is_error)
+    summary = (
+        f"checked {_plural(result.pages, 'page')}, {_plural(result.links, 'link')}: "
+        f"{_plural(errors, 'problem')}"
+    )
+    if result.external and not external:
+        summary += (
+            f" ({_plural(len(result.external), 'external link')} not fetched; "
+            "`--external` checks them)"
+        )
+    console.info(summary)
+    if errors:
+        raise SystemExit(1)
+
+
+@click.command("deploy")
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch to publish.")
+@click.option("-m", "--message", help="The commit message (default: names the source commit).")
+@noise_options
+@click.pass_obj
+def deploy_command(console: Console, remote: str, branch: str, message: str | None) -> None:
+    """Publish the built site as one new commit on a branch of a git remote.
+
+    For hosting without GitHub Actions (Settings > Pages > Deploy from a branch).
+    The current branch, the index and the working tree are left untouched.
+    """
+    from briefgen.publish import deploy
+
+    try:
+        config = _config()
+        if not (config.output_path / "index.html").is_file():
+            raise _not_built(config)
+        result = deploy(
+            config.output_path,
+            config.root,
+            remote=remote,
+            branch=branch,
+            message=message,
+            display=relative(config.output_path),
+        )
+    except BriefgenError as exc:
+        console.fail(exc)
+    console.info(
+        f"Deployed {_plural(result.files, 'file')} to {result.remote} {result.branch}: "
+        f"commit {result.commit[:12]}"
+        + (f" on top of {result.parent[:12]}" if result.parent else " (new branch)")
+    )

@@ -1,0 +1,287 @@
+"""GitHub Pages: the Actions workflow that `briefgen init` writes, and `briefgen deploy`.
+
+`deploy()` publishes a built site to a branch of a git remote without touching
+the user's checkout: the site folder is staged through a temporary index file
+(`GIT_INDEX_FILE`) with the site as work tree, committed with `git commit-tree`
+on top of the remote branch's current tip, and pushed as
+`<commit>:refs/heads/<branch>`. HEAD, the index and the working tree of the
+project are never read or written. Library code: problems are raised as
+`BriefgenError`, nothing is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.diagnostics import BriefgenError, error
+
+DEFAULT_BRANCH = "gh-pages"
+# Variables that would point git at another repository, index or work tree.
+_GIT_LOCATION_VARS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+
+_WORKFLOW = """\
+# Builds the briefing with briefgen and publishes it on GitHub Pages.
+# In the repository: Settings > Pages > Build and deployment > Source: "GitHub Actions".
+# Pin briefgen with a requirements.txt beside briefgen.yaml (e.g. "briefgen==0.1.0").
+name: Publish the briefing on GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; let a running one finish.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "{python_version}"
+          cache: pip
+          cache-dependency-path: |
+            requirements*.txt
+            .github/workflows/pages.yml
+      - name: Install briefgen
+        run: |
+          if [ -f requirements.txt ]; then
+            pip install -r requirements.txt
+          else
+            pip install briefgen
+          fi
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Build the site
+        run: briefgen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+      - name: Check links and assets
+        run: briefgen check --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: {output_dir}
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def pages_workflow(python_version: str = "3.12", *, output_dir: str = "site") -> str:
+    """The text of `.github/workflows/pages.yml`: build with briefgen, deploy to Pages."""
+    return _WORKFLOW.format(python_version=python_version, output_dir=output_dir)
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What `deploy()` pushed."""
+
+    remote: str
+    branch: str
+    commit: str
+    parent: str | None  # the branch's previous tip; None when the branch is new
+    files: int
+
+
+def deploy(
+    site_dir: Path,
+    repo_dir: Path,
+    *,
+    remote: str = "origin",
+    branch: str = DEFAULT_BRANCH,
+    message: str | None = None,
+    display: str | None = None,
+) -> DeployResult:
+    """Publish the files of `site_dir` as one new commit on `branch` of `remote`.
+
+    The commit's parent is the remote branch's current tip (fetched first), so
+    history is kept and the push is a fast-forward. `display` is how the site
+    folder is named in messages (default: its name).
+    """
+    shown = (display or site_dir.name).rstrip("/") + "/"
+    if not (site_dir / "index.html").is_file():
+        raise _problem(shown, "the site is not built (run `briefgen build` first)")
+    git = _Git(repo_dir)
+    git_dir = git.git_dir()
+    git.check_branch_name(branch)
+    git.check_remote(remote)
+    parent = git.fetch_tip(remote, branch)
+    with tempfile.TemporaryDirectory(prefix="briefgen-deploy-") as scratch:
+        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        site = site_dir.resolve()
+        tree_git = ["--git-dir", git_dir, "--work-tree", str(site)]
+        git.run([*tree_git, "add", "--all", "--force", "."], env=index, cwd=site)
+        tree = git.run(["write-tree"], env={**index, "GIT_DIR": git_dir}).strip()
+        listing = git.run(["ls-files", "-z"], env={**index, "GIT_DIR": git_dir})
+    files = len([name for name in listing.split("\0") if name])
+    git.check_identity()
+    text = message or _default_message(git)
+    parents = ["-p", parent] if parent else []
+    commit = git.run(["commit-tree", tree, *parents, "-m", text]).strip()
+    git.push(remote, commit, branch)
+    return DeployResult(remote=remote, branch=branch, commit=commit, parent=parent, files=files)
+
+
+def _problem(where: str, message: str) -> BriefgenError:
+    return BriefgenError([error(where, 0, message, code="deploy")])
+
+
+def _default_message(git: _Git) -> str:
+    source = git.try_run(["rev-parse", "--short", "HEAD"])
+    name = git.try_run(["symbolic-ref", "--short", "-q", "HEAD"])
+    if source is None:
+        return "Deploy the briefing"
+    where = f"{name.strip()}@{source.strip()}" if name else source.strip()
+    return f"Deploy the briefing from {where}"
+
+
+class _Git:
+    """`git` run in `repo_dir` with a clean environment; failures become `BriefgenError`."""
+
+    def __init__(self, repo_dir: Path) -> None:
+        self.repo_dir = repo_dir
+        env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
+        env["LC_ALL"] = "C"
+        self.env = env
+
+    def _exec(
+        self, args: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(
+                ["git", "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", *args],
+                cwd=cwd or self.repo_dir,
+                env={**self.env, **(env or {})},
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise _problem("git", "git is not installed (deploy needs the `git` command)") from None
+
+    def run(
+        self, args: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
+    ) -> str:
+        done = self._exec(args, env, cwd)
+        if done.returncode != 0:
+            raise _problem("git", f"`git {args[0]}` failed: {_reason(done.stderr)}")
+        return done.stdout
+
+    def try_run(self, args: Sequence[str]) -> str | None:
+        done = self._exec(args)
+        return done.stdout if done.returncode == 0 else None
+
+    def git_dir(self) -> str:
+        where = self.try_run(["rev-parse", "--absolute-git-dir"])
+        if where is None:
+            raise _problem(
+                str(self.repo_dir),
+                "not a git repository (deploy pushes to a remote of the project's "
+                "repository: run `git init` and `git remote add origin URL`)",
+            )
+        return where.strip()
+
+    def check_branch_name(self, branch: str) -> None:
+        if self.try_run(["check-ref-format", f"refs/heads/{branch}"]) is None:
+            raise _problem("--branch", f"not a valid branch name: {branch!r}")
+
+    def check_remote(self, remote: str) -> None:
+        if self.try_run(["remote", "get-url", remote]) is not None:
+            return
+        known = (self.try_run(["remote"]) or "").split()
+        hint = f"the remotes are {', '.join(known)}" if known else "the repository has none"
+        raise _problem(
+            remote, f"no such git remote ({hint}; add one with `git remote add {remote} URL`)"
+        )
+
+    def fetch_tip(self, remote: str, branch: str) -> str | None:
+        """The commit at the tip of the remote branch, fetched; None if it does not exist."""
+        done = self._exec(["ls-remote", "--exit-code", remote, f"refs/heads/{branch}"])
+        if done.returncode == 2:
+            return None
+        if done.returncode != 0:
+            raise _problem(remote, f"cannot reach the remote: {_reason(done.stderr)}")
+        fetched = self._exec(["fetch", "--no-tags", "--quiet", remote, f"refs/heads/{branch}"])
+        if fetched.returncode != 0:
+            raise _problem(remote, f"cannot fetch branch {branch}: {_reason(fetched.stderr)}")
+        tip = done.stdout.split()[0]
+        if self.try_run(["cat-file", "-e", f"{tip}^{{commit}}"]) is None:
+            raise _problem(remote, f"branch {branch} moved while fetching; try again")
+        return tip
+
+    def check_identity(self) -> None:
+        if self.try_run(["var", "GIT_COMMITTER_IDENT"]) is None:
+            raise _problem(
+                "git",
+                "git does not know who you are: set it with "
+                '`git config --global user.name "Your Name"` and '
+                "`git config --global user.email you@example.com`",
+            )
+
+    def push(self, remote: str, commit: str, branch: str) -> None:
+        done = self._exec(["push", "--porcelain", remote, f"{commit}:refs/heads/{branch}"])
+        if done.returncode != 0:
+            why = _push_reason(done.stdout, done.stderr)
+            raise _problem(remote, f"the push to branch {branch} was rejected: {why}")
+
+
+_REJECTED = re.compile(r"^!\s+\S+\s+\[(?:remote )?rejected\]\s*\((?P<why>.*)\)\s*$")
+
+
+def _push_reason(stdout: str, stderr: str) -> str:
+    """git's one-line reason for a failed push (`pre-receive hook declined`, `fetch first`…)."""
+    for line in stdout.splitlines():
+        # --porcelain: "!\t<src>:<dst>\t[rejected] (fetch first)"
+        fields = line.split("\t")
+        if fields[0] == "!" and len(fields) >= 3:
+            status = fields[2]
+            if "(" in status:
+                return status[status.index("(") + 1 :].rstrip(")").strip()
+            return status.strip()
+    for line in stderr.splitlines():
+        match = _REJECTED.match(line.strip())
+        if match:
+            return match.group("why")
+    return _reason(stderr)
+
+
+def _reason(stderr: str) -> str:
+    """The most telling line of git's error output, on one line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for prefix in ("fatal:", "error:"):
+        for line in lines:
+            if line.startswith(prefix):
+                return line[len(prefix) :].strip()
+    return lines[-1] if lines else "unknown error"

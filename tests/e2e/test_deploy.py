@@ -1,0 +1,227 @@
+"""`briefgen deploy` against a local bare repository standing for GitHub."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Desk",
+    "GIT_AUTHOR_EMAIL": "desk@example.org",
+    "GIT_COMMITTER_NAME": "Test Desk",
+    "GIT_COMMITTER_EMAIL": "desk@example.org",
+}
+SITE = {
+    "index.html": "<!DOCTYPE html><title>Briefing</title>\n",
+    "articles/cooperation-militaire/index.html": "<!DOCTYPE html><title>A</title>\n",
+    "assets/style.css": "body { margin: 0 }\n",
+    "404.html": "<!DOCTYPE html><title>404</title>\n",
+    ".nojekyll": "",
+    "CNAME": "briefing.example.org\n",
+}
+
+
+def env() -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return {**clean, **IDENTITY, "PYTHONPATH": str(REPO)}
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env(), capture_output=True, text=True, check=True
+    ).stdout
+
+
+def briefgen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        cwd=cwd,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def write_site(site: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A briefing project under git, with a bare `origin`, a built site, and work in progress."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    root = tmp_path / "project"
+    root.mkdir()
+    git(root, "init", "--quiet", "-b", "main")
+    (root / "briefgen.yaml").write_text('title: "Briefing"\n', encoding="utf-8")
+    (root / ".gitignore").write_text("/site/\n", encoding="utf-8")
+    (root / "content").mkdir()
+    (root / "content" / "a.md").write_text("---\ntitle: A\n---\nv1\n", encoding="utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "--quiet", "-m", "Start")
+    git(root, "remote", "add", "origin", str(remote))
+    # Work in progress that deploy must not touch: one staged, one unstaged change.
+    (root / "content" / "a.md").write_text("---\ntitle: A\n---\nv2\n", encoding="utf-8")
+    (root / "content" / "b.md").write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    git(root, "add", "content/b.md")
+    (root / "content" / "b.md").write_text("---\ntitle: B\n---\nedited\n", encoding="utf-8")
+    write_site(root / "site", SITE)
+    return root
+
+
+def user_state(root: Path) -> tuple[str, ...]:
+    return (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "symbolic-ref", "HEAD"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+        git(root, "ls-files", "--stage"),
+        git(root, "diff", "--cached"),
+        git(root, "diff"),
+        git(root, "for-each-ref", "refs/heads"),
+    )
+
+
+def remote_files(root: Path, ref: str) -> dict[str, str]:
+    remote = root.parent / "remote.git"
+    names = git(remote, "ls-tree", "-r", "-z", "--name-only", ref).split("\0")
+    return {name: git(remote, "show", f"{ref}:{name}") for name in names if name}
+
+
+def commits(root: Path, ref: str = "gh-pages") -> list[list[str]]:
+    """[commit, parents…] of each commit on the remote branch, newest first."""
+    log = git(root.parent / "remote.git", "rev-list", "--parents", ref)
+    return [line.split() for line in log.splitlines()]
+
+
+def test_deploy_publishes_exactly_the_site_and_leaves_the_checkout_alone(project: Path) -> None:
+    before = user_state(project)
+    done = briefgen(project, "deploy")
+    assert done.returncode == 0, done.stderr
+    assert remote_files(project, "gh-pages") == SITE
+    [[first]] = commits(project)
+    assert done.stderr == f"Deployed 6 files to origin gh-pages: commit {first[:12]} (new branch)\n"
+    head = git(project, "rev-parse", "--short", "HEAD").strip()
+    message = git(project.parent / "remote.git", "log", "-1", "--format=%s", "gh-pages")
+    assert message == f"Deploy the briefing from main@{head}\n"
+    assert user_state(project) == before
+
+    # A second deploy: one more commit on top of the first, with the new site only.
+    (project / "site" / "assets" / "style.css").unlink()
+    write_site(project / "site", {"index.html": "<!DOCTYPE html><title>Updated</title>\n"})
+    done = briefgen(project, "deploy", "--message", "Second edition")
+    assert done.returncode == 0, done.stderr
+    [[second, parent], [first_again]] = commits(project)
+    assert (parent, first_again) == (first, first)
+    expected = {k: v for k, v in SITE.items() if k != "assets/style.css"}
+    expected["index.html"] = "<!DOCTYPE html><title>Updated</title>\n"
+    assert remote_files(project, "gh-pages") == expected
+    assert remote_files(project, first) == SITE
+    assert git(project.parent / "remote.git", "log", "-1", "--format=%s", "gh-pages") == (
+        "Second edition\n"
+    )
+    assert done.stderr == (
+        f"Deployed 5 files to origin gh-pages: commit {second[:12]} on top of {first[:12]}\n"
+    )
+    assert user_state(project) == before
+    # The source branch on the remote was never pushed.
+    assert git(project.parent / "remote.git", "for-each-ref", "--format=%(refname)") == (
+        "refs/heads/gh-pages\n"
+    )
+
+
+def test_deploy_to_another_branch_and_remote(project: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(mirror))
+    git(project, "remote", "add", "mirror", str(mirror))
+    done = briefgen(project, "deploy", "--remote", "mirror", "--branch", "pages")
+    assert done.returncode == 0, done.stderr
+    assert git(mirror, "for-each-ref", "--format=%(refname)") == "refs/heads/pages\n"
+    assert git(project.parent / "remote.git", "for-each-ref") == ""
+
+
+def test_deploy_keeps_history_made_elsewhere(project: Path, tmp_path: Path) -> None:
+    """A gh-pages branch pushed by someone else is the parent: the push is a fast-forward."""
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "--quiet", str(project.parent / "remote.git"), str(other))
+    git(other, "checkout", "--quiet", "--orphan", "gh-pages")
+    git(other, "rm", "-r", "--quiet", "--cached", ".", "--ignore-unmatch")
+    (other / "old.html").write_text("old", encoding="utf-8")
+    git(other, "add", "old.html")
+    git(other, "commit", "--quiet", "-m", "Hand-made pages")
+    git(other, "push", "--quiet", "origin", "gh-pages")
+    old_tip = git(other, "rev-parse", "HEAD").strip()
+    done = briefgen(project, "deploy")
+    assert done.returncode == 0, done.stderr
+    [[_new, parent], [old]] = commits(project)
+    assert parent == old == old_tip
+    assert remote_files(project, "gh-pages") == SITE
+
+
+def test_refuses_when_the_site_is_not_built(project: Path) -> None:
+    for path in sorted((project / "site").rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    done = briefgen(project, "deploy")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "site/: error: the site is not built (run `briefgen build` first)\n"
+    assert git(project.parent / "remote.git", "for-each-ref") == ""
+
+
+def test_refuses_when_the_remote_rejects_the_push(project: Path) -> None:
+    hook = project.parent / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pages are frozen' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = user_state(project)
+    done = briefgen(project, "deploy")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "origin: error: the push to branch gh-pages was rejected: pre-receive hook declined\n"
+    )
+    assert user_state(project) == before
+
+
+def test_refuses_an_unknown_remote(project: Path) -> None:
+    done = briefgen(project, "deploy", "--remote", "upstream")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "upstream: error: no such git remote (the remotes are origin; "
+        "add one with `git remote add upstream URL`)\n"
+    )
+
+
+def test_refuses_outside_a_git_repository(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    write_site(root / "site", SITE)
+    (root / "briefgen.yaml").write_text('title: "Briefing"\n', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "deploy"],
+        cwd=root,
+        env={**env(), "GIT_CEILING_DIRECTORIES": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{root}: error: not a git repository (deploy pushes to a remote of the project's "
+        "repository: run `git init` and `git remote add origin URL`)\n"
+    )
+
+
+def test_refuses_an_invalid_branch_name(project: Path) -> None:
+    done = briefgen(project, "deploy", "--branch", "gh..pages")
+    assert done.returncode == 1
+    assert done.stderr == "--branch: error: not a valid branch name: 'gh..pages'\n"
