@@ -42,6 +42,11 @@ def build_site(entries: Iterable[Entry], *, zone: tzinfo, language: str) -> Site
     )
 
 
+def group_slug(kind: str, name: str) -> str:
+    """The slug of the topic, tag or outlet called `name` (the kind when nothing is left)."""
+    return slugify(name) or kind
+
+
 def _groups(
     kind: str, pairs: Iterable[tuple[str, Entry]], *, slugged: bool = True
 ) -> tuple[Group, ...]:
@@ -54,7 +59,7 @@ def _groups(
     names: dict[str, str] = {}
     members: dict[str, list[Entry]] = defaultdict(list)
     for name, entry in pairs:
-        slug = (slugify(name) if slugged else name) or kind
+        slug = group_slug(kind, name) if slugged else name
         names.setdefault(slug, name)
         bucket = members[slug]
         if not bucket or bucket[-1] is not entry:

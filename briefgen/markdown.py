@@ -1,7 +1,8 @@
 """One configured markdown-it: CommonMark, tables, footnotes, raw HTML off.
 
 Raw HTML in a body is shown as text unless the site sets `unsafe_html: true`.
-Links that leave the site get `rel="noopener"`; markdown-it already refuses
+The body's headings are moved so that its top level is h2 (the entry's
+title is the page's h1) and no level is skipped from the title down. Links that leave the site get `rel="noopener"`; markdown-it already refuses
 `javascript:`, `vbscript:`, `file:` and most `data:` link targets.
 """
 
@@ -58,8 +59,13 @@ def render(md: MarkdownIt, text: str) -> Rendered:
     tokens = md.parse(text, {})
     first = ""
     words = 0
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = 2 - min(levels) if levels else 0
     for index, token in enumerate(tokens):
-        if token.type == "inline":
+        if token.type in ("heading_open", "heading_close"):
+            # the page's title is its only h1: the body's top headings become h2
+            token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
+        elif token.type == "inline":
             plain = _plain(token)
             words += len(plain.split())
             if not first and index and tokens[index - 1].type == "paragraph_open":

@@ -21,7 +21,7 @@ from babel.dates import format_date
 from briefgen import i18n, urls
 from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, error
-from briefgen.index import local_day
+from briefgen.index import group_slug, local_day
 from briefgen.model import Day, Entry, Group, Month, Site, Year
 from briefgen.slugs import slugify
 
@@ -78,6 +78,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         absolute=linker.absolute,
         route_of=route_of,
         link_to=lambda item: linker.link(route_of(item)),
+        link_group=lambda kind, name: linker.link(urls.group_route(kind, group_slug(kind, name))),
         absolute_to=lambda item: linker.absolute(route_of(item)),
         count=lambda n, one, many: f"{n}\u00a0{ui[one] if _one(config.language, n) else ui[many]}",
     )

@@ -20,9 +20,15 @@ def article(entry: Entry) -> str:
     return f"articles/{entry.slug}/"
 
 
+FOLDERS = {"topic": "topics", "tag": "tags", "source": "sources", "story": "stories"}
+
+
 def group(item: Group) -> str:
-    folder = {"topic": "topics", "tag": "tags", "source": "sources", "story": "stories"}[item.kind]
-    return f"{folder}/{item.slug}/"
+    return group_route(item.kind, item.slug)
+
+
+def group_route(kind: str, slug: str) -> str:
+    return f"{FOLDERS[kind]}/{slug}/"
 
 
 def group_feed(item: Group) -> str:

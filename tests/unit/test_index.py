@@ -88,9 +88,7 @@ def test_sources_tags_and_stories() -> None:
 
 
 def test_years_and_months_are_newest_first() -> None:
-    entries = [
-        make_entry(f"e{m}", datetime(2023, m, 1, 12, tzinfo=UTC)) for m in (1, 3, 12)
-    ]
+    entries = [make_entry(f"e{m}", datetime(2023, m, 1, 12, tzinfo=UTC)) for m in (1, 3, 12)]
     entries.append(make_entry("old", datetime(2022, 6, 1, 12, tzinfo=UTC)))
     site = build_site(entries, zone=PARIS, language="fr")
     assert [(y.year, [m.month for m in y.months]) for y in site.years] == [

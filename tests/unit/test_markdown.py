@@ -32,3 +32,10 @@ def test_first_paragraph_and_word_count() -> None:
     rendered = render(make_parser(), "# Titre\n\nLe *premier* paragraphe.\n\nDeux mots.\n")
     assert rendered.first_paragraph == "Le premier paragraphe."
     assert rendered.words == 6
+
+
+def test_body_headings_start_at_h2() -> None:
+    html = render(make_parser(), "# Un\n\n## Deux\n\n###### Six\n").html
+    assert html == "<h2>Un</h2>\n<h3>Deux</h3>\n<h6>Six</h6>\n"
+    html = render(make_parser(), "### Trois\n\n#### Quatre\n").html
+    assert html == "<h2>Trois</h2>\n<h3>Quatre</h3>\n"
