@@ -1,8 +1,9 @@
 """One configured markdown-it: CommonMark, tables, footnotes, raw HTML off.
 
 Raw HTML in a body is shown as text unless the site sets `unsafe_html: true`.
-The body's headings are moved so that its top level is h2 (the entry's
-title is the page's h1) and no level is skipped from the title down. Links that leave the site get `rel="noopener"`; markdown-it already refuses
+The body's headings are moved so that its top level is h2 (the entry's title
+is the page's h1) and no level is skipped from the title down. Links that
+leave the site get `rel="noopener"`; markdown-it already refuses
 `javascript:`, `vbscript:`, `file:` and most `data:` link targets.
 """
 
