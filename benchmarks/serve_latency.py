@@ -1,0 +1,134 @@
+"""Edit-to-reload latency of `briefgen serve`, measured in a real headless Chromium.
+
+For each corpus size, generates (or reuses) the shared benchmark corpus under
+`benchmarks/out/`, starts `briefgen serve --port 0` on it, opens the corpus's
+sample article, then appends a paragraph to that file several times and
+measures the time from the write to the page showing the new text (rebuild,
+event, reload and render together). Prints the median and the maximum.
+
+    python benchmarks/serve_latency.py                    # 1 000 and 10 000 entries
+    python benchmarks/serve_latency.py --sizes 1000 --edits 7
+
+A benchmark, not a test: it reports figures and never fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+sys.path.insert(0, str(REPO))
+
+from briefgen.config import load_config  # noqa: E402
+from briefgen.loader import load_entry  # noqa: E402
+from tests.e2e.browser import launch_chromium  # noqa: E402
+
+
+def corpus(out: Path, size: int) -> Path:
+    folder = out / f"corpus-{size}"
+    if not (folder / "corpus.json").is_file():
+        print(f"generating {size} entries into {folder} ...", flush=True)
+        subprocess.run(
+            [sys.executable, str(MAKE_CORPUS), "--n", str(size), "--out", str(folder), "--force"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return folder
+
+
+def start(project: Path, temp: Path) -> tuple[subprocess.Popen[str], str, str]:
+    temp.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(temp)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    errors: list[str] = []
+    assert process.stdout is not None and process.stderr is not None
+    stdout, stderr = process.stdout, process.stderr
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    threading.Thread(target=lambda: [errors.append(line) for line in stderr], daemon=True).start()
+    line = lines.get(timeout=1800)
+    built = next((e.strip() for e in errors if e.startswith("Built ")), "")
+    return process, line.split()[1], built
+
+
+def measure(size: int, edits: int, out: Path) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    project = corpus(out, size)
+    sample = project / json.loads((project / "corpus.json").read_text())["sample_article"]
+    original = sample.read_bytes()
+    entry, _ = load_entry(sample, load_config(project))
+    assert entry is not None
+    started = time.perf_counter()
+    process, url, built = start(project, out / "tmp")
+    startup = time.perf_counter() - started
+    latencies: list[float] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(f"{url}articles/{entry.slug}/")
+            time.sleep(1.0)
+            for number in range(edits):
+                text = f"Mise à jour numéro {number} ({time.time_ns()})."
+                # the reload's `load` event, then the text: no polling delay in the figure
+                with page.expect_event("load", timeout=120_000):
+                    with sample.open("a", encoding="utf-8") as handle:
+                        handle.write(f"\n{text}\n")
+                    written = time.perf_counter()
+                while text not in page.inner_text("article"):
+                    with page.expect_event("load", timeout=120_000):
+                        pass
+                latencies.append(time.perf_counter() - written)
+                time.sleep(0.5)
+            browser.close()
+    finally:
+        sample.write_bytes(original)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    return {
+        "entries": size,
+        "startup_s": round(startup, 1),
+        "built": built,
+        "median_ms": round(statistics.median(latencies) * 1000),
+        "max_ms": round(max(latencies) * 1000),
+        "all_ms": [round(s * 1000) for s in latencies],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
+    args = parser.parse_args()
+    print(f"{'entries':>8}  {'startup':>8}  {'median':>8}  {'max':>8}  each (ms)")
+    for size in args.sizes:
+        result = measure(size, args.edits, args.out)
+        print(
+            f"{size:>8}  {result['startup_s']:>7}s  {result['median_ms']:>6}ms  "
+            f"{result['max_ms']:>6}ms  {result['all_ms']}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+"""Incremental rebuilds: only what a change touches is rendered and written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen import incremental
+from briefgen.build import build
+from briefgen.config import load_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def entry(
+    title: str,
+    when: str,
+    topics: str,
+    tags: str = "[]",
+    story: str = "",
+    source: str = "Le Monde",
+    body: str = "Body.",
+) -> str:
+    return (
+        f'---\ntitle: "{title}"\ndate: {when}\nsource:\n  name: {source}\n'
+        f"  url: https://example.org/{title.lower().replace(' ', '-')}\n"
+        f"topics: {topics}\ntags: {tags}\n"
+        + (f"story: {story}\n" if story else "")
+        + f'summary: "About {title}."\n---\n{body}\n'
+    )
+
+
+FILES = {
+    "briefgen.yaml": 'title: "Desk"\nbase_url: "https://user.github.io/repo/"\n',
+    "content/2023/09/14-alpha.md": entry(
+        "Alpha", "2023-09-14T10:00:00+02:00", "[Défense]", "[Kim]", "summit"
+    ),
+    "content/2023/09/14-beta.md": entry(
+        "Beta", "2023-09-14T12:00:00+02:00", "[Diplomatie]", "[Poutine]", "summit", "Reuters"
+    ),
+    "content/2023/09/13-gamma.md": entry("Gamma", "2023-09-13", "[Économie]", "[Kim]"),
+    "content/2023/09/12-delta.md": entry("Delta", "2023-09-12", "[Diplomatie]"),
+    "content/2023/08/30-epsilon.md": entry("Epsilon", "2023-08-30", "[Espace]", "[Vostochny]"),
+    "content/2023/08/29-zeta.md": entry("Zeta", "2023-08-29", "[Espace]", source="AFP"),
+    "content/2022/12/01-eta.md": entry("Eta", "2022-12-01", "[Histoire]", source="AFP"),
+    "content/2022/11/01-theta.md": entry("Theta", "2022-11-01", "[Histoire]", "[Kim]"),
+}
+GAMMA = "content/2023/09/13-gamma.md"
+
+
+@pytest.fixture
+def project(make_project: Callable[[dict[str, str | bytes]], Path]) -> Path:
+    return make_project(dict(FILES))
+
+
+@pytest.fixture
+def first(project: Path, tmp_path: Path) -> incremental.Outcome:
+    outcome = incremental.initial(load_config(project), tmp_path / "out")
+    assert outcome.errors == []
+    return outcome
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def change(project: Path, name: str, old: str, new: str) -> Path:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def assert_same_as_a_full_build(project: Path, out: Path, tmp_path: Path) -> None:
+    build(load_config(project), out=tmp_path / "full")
+    assert outputs(out) == outputs(tmp_path / "full")
+
+
+def test_the_first_build_writes_what_build_writes(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    assert first.kind == "reload"
+    assert sorted(first.written) == sorted(outputs(first.state.output))
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_nothing_changed_renders_and_writes_nothing(first: incremental.Outcome) -> None:
+    again = incremental.rebuild(first.state, [])
+    assert (again.kind, again.written, again.removed, again.rendered) == ("none", (), (), 0)
+
+
+def test_an_edited_body_rewrites_its_page_and_the_feeds_only(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    path = change(project, GAMMA, "Body.", "A new paragraph.")
+    after = incremental.rebuild(first.state, [path])
+    assert after.kind == "reload"
+    assert set(after.written) == {
+        "articles/gamma/index.html",
+        "feed.xml",
+        "topics/economie/feed.xml",
+    }
+    assert "A new paragraph." in (first.state.output / "articles/gamma/index.html").read_text()
+    assert after.rendered < len(first.written) / 2
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_an_edited_title_rewrites_its_page_and_the_lists_that_show_it(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    path = change(project, GAMMA, 'title: "Gamma"', 'title: "Gamma renamed"')
+    after = incremental.rebuild(first.state, [path])
+    written = set(after.written)
+    assert {
+        "articles/gamma/index.html",
+        "index.html",
+        "topics/economie/index.html",
+        "tags/kim/index.html",
+        "sources/le-monde/index.html",
+        "dates/2023/09/13/index.html",
+        "dates/2023/09/index.html",
+        "feed.xml",
+    } <= written
+    # the pages that do not show it are left alone
+    assert not written & {
+        "articles/alpha/index.html",
+        "articles/eta/index.html",
+        "topics/histoire/index.html",
+        "dates/2022/11/01/index.html",
+        "assets/style.css",
+    }
+    assert len(written) < len(first.written) / 2
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_an_entry_in_a_story_rewrites_the_rest_of_its_coverage(
+    project: Path, first: incremental.Outcome
+) -> None:
+    path = change(project, "content/2023/09/14-alpha.md", 'title: "Alpha"', 'title: "Alpha 2"')
+    after = incremental.rebuild(first.state, [path])
+    assert {"articles/alpha/index.html", "articles/beta/index.html"} <= set(after.written)
+    assert "articles/gamma/index.html" not in after.written
+
+
+def test_a_template_change_renders_every_page(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    theme = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    target = project / "templates" / "base.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(theme.replace("<body>", "<body><p>edited</p>", 1), encoding="utf-8")
+    after = incremental.rebuild(first.state, [target])
+    pages = [p for p in first.written if p.endswith(".html")]
+    assert after.rendered == len(
+        [p for p in first.written if not p.startswith("assets/") and p != ".nojekyll"]
+    )
+    assert sorted(p for p in after.written) == sorted(pages)
+    for page in pages:
+        assert "<p>edited</p>" in (first.state.output / page).read_text(encoding="utf-8")
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_a_removed_entry_deletes_its_page(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    path = project / "content/2022/11/01-theta.md"
+    path.unlink()
+    after = incremental.rebuild(first.state, [path])
+    out = first.state.output
+    assert "articles/theta/index.html" in after.removed
+    assert "dates/2022/11/01/index.html" in after.removed
+    assert not (out / "articles" / "theta").exists()
+    assert "index.html" in after.written
+    assert_same_as_a_full_build(project, out, tmp_path)
+
+
+def test_an_added_entry_writes_its_page(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    path = project / "content/2023/09/15-iota.md"
+    path.write_text(entry("Iota", "2023-09-15", "[Nouveau]"), encoding="utf-8")
+    after = incremental.rebuild(first.state, [path])
+    assert {
+        "articles/iota/index.html",
+        "topics/nouveau/index.html",
+        "dates/2023/09/15/index.html",
+        "dates/2023/09/14/index.html",
+    } <= set(after.written)
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_a_broken_entry_writes_nothing_and_its_fix_brings_everything_back(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    before = outputs(first.state.output)
+    edited = change(project, GAMMA, "Body.", "Edited while broken.")
+    broken = change(project, GAMMA, "date: 2023-09-13", "date: 13/09/2023")
+    failed = incremental.rebuild(first.state, [edited, broken])
+    assert failed.kind == "failed"
+    assert [str(d) for d in failed.errors] == [
+        f"{GAMMA}:3: error: date: expected YYYY-MM-DD or an ISO 8601 date-time, got '13/09/2023'"
+    ]
+    assert outputs(first.state.output) == before
+    fixed = change(project, GAMMA, "date: 13/09/2023", "date: 2023-09-13")
+    after = incremental.rebuild(failed.state, [fixed])
+    assert after.kind == "reload"
+    assert "articles/gamma/index.html" in after.written
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_a_template_error_is_reported_and_fixing_it_renders_again(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    target = project / "templates" / "robots.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("{{ nothing_here }}\n", encoding="utf-8")
+    failed = incremental.rebuild(first.state, [target])
+    assert failed.kind == "failed"
+    assert failed.errors[0].path == "templates/robots.txt"
+    assert failed.errors[0].line == 1
+    target.unlink()
+    after = incremental.rebuild(failed.state, [target])
+    assert after.errors == []
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_a_stylesheet_change_copies_only_it(project: Path, first: incremental.Outcome) -> None:
+    css = project / "templates" / "assets" / "style.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text("body { color: red }\n", encoding="utf-8")
+    after = incremental.rebuild(first.state, [css])
+    assert (after.kind, after.written, after.removed) == ("css", ("assets/style.css",), ())
+    assert after.rendered == 0
+
+
+def test_a_static_file_change_copies_it_and_asks_for_a_reload(
+    project: Path, first: incremental.Outcome
+) -> None:
+    image = project / "static" / "img" / "map.svg"
+    image.parent.mkdir(parents=True)
+    image.write_text("<svg/>", encoding="utf-8")
+    after = incremental.rebuild(first.state, [image])
+    assert (after.kind, after.written) == ("reload", ("img/map.svg",))
+    image.unlink()
+    gone = incremental.rebuild(after.state, [image])
+    assert gone.removed == ("img/map.svg",)
+    assert not (first.state.output / "img").exists()
+
+
+def test_a_config_change_rebuilds_everything_and_a_broken_config_waits(
+    project: Path, first: incremental.Outcome, tmp_path: Path
+) -> None:
+    config = project / "briefgen.yaml"
+    config.write_text('title: "Desk"\ntimezon: UTC\n', encoding="utf-8")
+    failed = incremental.rebuild(first.state, [config])
+    assert failed.kind == "failed"
+    assert "timezon" in str(failed.errors[0]) and failed.errors[0].line == 2
+    config.write_text(
+        'title: "Renamed desk"\nbase_url: "https://user.github.io/repo/"\n', encoding="utf-8"
+    )
+    after = incremental.rebuild(failed.state, [config])
+    assert after.kind == "reload"
+    assert "Renamed desk" in (first.state.output / "index.html").read_text(encoding="utf-8")
+    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+
+
+def test_drafts_are_left_out_unless_asked(project: Path, tmp_path: Path) -> None:
+    change(project, GAMMA, "topics:", "draft: true\ntopics:")
+    without = incremental.initial(load_config(project), tmp_path / "a")
+    with_drafts = incremental.initial(load_config(project), tmp_path / "b", drafts=True)
+    assert "articles/gamma/index.html" not in without.written
+    assert "articles/gamma/index.html" in with_drafts.written
