@@ -17,7 +17,8 @@ from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_dia
 from briefgen.index import build_site
 from briefgen.loader import load_entries
 from briefgen.model import Site
-from briefgen.render import make_environment, plan_pages, render_pages, theme_dir
+from briefgen.pages import plan_pages
+from briefgen.render import make_environment, render_pages, theme_dir
 from briefgen.write import Staging
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
@@ -68,7 +69,7 @@ def build(
         staging.add(".nojekyll", b"", "briefgen")
         if config.cname:
             staging.add("CNAME", (config.cname + "\n").encode(), "briefgen.yaml: cname")
-        for relative, (path, origin) in sorted(_assets(config).items()):
+        for relative, (path, origin) in sorted(assets(config).items()):
             staging.add(f"assets/{relative}", path.read_bytes(), origin)
         if config.static_path.is_dir():
             staging.add_tree(config.static_path, "", config.root)
@@ -84,7 +85,7 @@ def build(
     )
 
 
-def _assets(config: Config) -> dict[str, tuple[Path, str]]:
+def assets(config: Config) -> dict[str, tuple[Path, str]]:
     """The theme's assets merged file by file with the project's `templates/assets/`."""
     found: dict[str, tuple[Path, str]] = {}
     for folder in (theme_dir() / "assets", config.templates_path / "assets"):

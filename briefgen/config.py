@@ -55,6 +55,7 @@ class Config:
     templates_dir: str = "templates"
     feed_limit: int = 20
     home_days: int = 7
+    paginate: int = 50
     import_rules: ImportRules = field(default_factory=ImportRules)
 
     @property
@@ -154,6 +155,7 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "templates_dir": (str, "a folder name", _check_dir),
     "feed_limit": (int, "a whole number", _check_positive),
     "home_days": (int, "a whole number", _check_positive),
+    "paginate": (int, "a whole number", _check_positive),
     "import": (dict, "a mapping", None),
 }
 IMPORT_KEYS = ("boilerplate", "topics", "tags", "sources")

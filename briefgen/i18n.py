@@ -53,6 +53,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "next_day": "Next day",
         "empty": "Nothing here yet.",
         "on": "on",
+        "page": "Page",
+        "pages": "Pages",
+        "older_entries": "Older articles",
+        "newer_entries": "Newer articles",
     },
     "fr": {
         "skip": "Aller au contenu",
@@ -94,6 +98,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "next_day": "Jour suivant",
         "empty": "Rien pour l’instant.",
         "on": "le",
+        "page": "Page",
+        "pages": "Pages",
+        "older_entries": "Articles plus anciens",
+        "newer_entries": "Articles plus récents",
     },
 }
 

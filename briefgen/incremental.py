@@ -34,14 +34,15 @@ from typing import Any, Literal
 
 import jinja2
 
-from briefgen.build import _assets
+from briefgen.build import assets
 from briefgen.config import CONFIG_FILE, Config, read_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, sort_diagnostics
 from briefgen.index import build_site
 from briefgen.loader import content_files, display_path, duplicate_slugs, load_entry
 from briefgen.markdown import make_parser
 from briefgen.model import Entry
-from briefgen.render import Page, make_environment, plan_pages, render_pages
+from briefgen.pages import Page, plan_pages
+from briefgen.render import make_environment, render_pages
 from briefgen.write import write_file
 
 Kind = Literal["reload", "css", "none", "failed"]
@@ -287,7 +288,7 @@ def _plain_files(
     if config.cname:
         sources["CNAME"] = (config.cname + "\n").encode()
         origins["CNAME"] = "briefgen.yaml: cname"
-    for relative, (path, origin) in sorted(_assets(config).items()):
+    for relative, (path, origin) in sorted(assets(config).items()):
         sources[f"assets/{relative}"] = path
         origins[f"assets/{relative}"] = origin
     clash: list[Diagnostic] = []

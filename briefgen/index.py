@@ -29,7 +29,8 @@ def build_site(entries: Iterable[Entry], *, zone: tzinfo, language: str) -> Site
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
     stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
-    days = _days(ordered, zone)
+    day_of = {entry.path: local_day(entry, zone) for entry in ordered}
+    days = _days(ordered, day_of)
     return Site(
         entries=ordered,
         topics=topics,
@@ -39,6 +40,7 @@ def build_site(entries: Iterable[Entry], *, zone: tzinfo, language: str) -> Site
         days=days,
         years=_years(days),
         by_story={story.slug: story for story in stories},
+        day_of=day_of,
     )
 
 
@@ -68,10 +70,10 @@ def _groups(
     return tuple(sorted(groups, key=lambda g: (g.slug, g.name)))
 
 
-def _days(ordered: tuple[Entry, ...], zone: tzinfo) -> tuple[Day, ...]:
+def _days(ordered: tuple[Entry, ...], day_of: dict[str, date]) -> tuple[Day, ...]:
     by_day: dict[date, list[Entry]] = defaultdict(list)
     for entry in ordered:
-        by_day[local_day(entry, zone)].append(entry)
+        by_day[day_of[entry.path]].append(entry)
     return tuple(Day(day, newest_first(by_day[day])) for day in sorted(by_day, reverse=True))
 
 

@@ -118,3 +118,5 @@ class Site:
     days: tuple[Day, ...]  # newest first
     years: tuple[Year, ...]  # newest first
     by_story: dict[str, Group] = field(default_factory=dict)
+    # each entry's day in the site's time zone, by content path
+    day_of: dict[str, date] = field(default_factory=dict)

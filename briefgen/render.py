@@ -8,10 +8,8 @@ Autoescape is on and undefined variables are errors. A project's own
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, tzinfo
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,9 @@ from babel.dates import format_date
 from briefgen import i18n, urls
 from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, error
-from briefgen.index import group_slug, local_day
-from briefgen.model import Day, Entry, Group, Month, Site, Year
+from briefgen.index import group_slug
+from briefgen.model import Day, Entry, Group, Month, Year
+from briefgen.pages import Page
 from briefgen.slugs import slugify
 
 Progress = Callable[[int, int], None]
@@ -34,21 +33,6 @@ def theme_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "templates"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file: its route, its template and what the template is given."""
-
-    route: str
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-    # the content files shown on the page, for rebuilding only what changed
-    sources: frozenset[str] = frozenset()
-
-    @property
-    def output(self) -> str:
-        return urls.output_file(self.route)
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -163,111 +147,6 @@ def _short_day(value: Day | date, lang: str) -> str:
     """'jeudi 14' / 'Thursday 14': a day inside a month that is already named."""
     day = value.day if isinstance(value, Day) else value
     return str(format_date(day, format="EEEE d", locale=i18n.locale(lang)))
-
-
-def plan_pages(site: Site, config: Config) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    every = frozenset(e.path for e in site.entries)
-    home_entries = [e for day in site.days[: config.home_days] for e in day.entries]
-    pages = [
-        Page(
-            "",
-            "index.html",
-            {"days": site.days[: config.home_days], "site": site},
-            frozenset(e.path for e in home_entries) | every,
-        ),
-        Page("404.html", "404.html", {"site": site}),
-        Page(
-            "feed.xml",
-            "feed.xml",
-            {
-                "entries": site.entries[: config.feed_limit],
-                "feed_route": "feed.xml",
-                "feed_title": config.title,
-                "alternate": "",
-            },
-            every,
-        ),
-        Page("sitemap.xml", "sitemap.xml", {"site": site}, every),
-        Page("robots.txt", "robots.txt", {}),
-        Page("dates/", "timeline.html", {"site": site}, every),
-    ]
-    for entry in site.entries:
-        story = site.by_story.get(entry.story)
-        related = tuple(e for e in story.entries if e is not entry) if story else ()
-        pages.append(
-            Page(
-                urls.article(entry),
-                "article.html",
-                {"entry": entry, "related": related},
-                frozenset({entry.path, *(e.path for e in related)}),
-            )
-        )
-    for kind, folder, groups in (
-        ("topic", "topics/", site.topics),
-        ("tag", "tags/", site.tags),
-        ("source", "sources/", site.sources),
-    ):
-        pages.append(Page(folder, "groups.html", {"kind": kind, "groups": groups}, every))
-        for item in groups:
-            shown = frozenset(e.path for e in item.entries)
-            pages.append(
-                Page(
-                    urls.group(item),
-                    "group.html",
-                    {"group": item, "days": _by_day(item.entries, config.zone)},
-                    shown,
-                )
-            )
-            if kind == "topic":
-                pages.append(
-                    Page(
-                        urls.group_feed(item),
-                        "feed.xml",
-                        {
-                            "entries": item.entries[: config.feed_limit],
-                            "feed_route": urls.group_feed(item),
-                            "feed_title": f"{config.title} — {item.name}",
-                            "alternate": urls.group(item),
-                        },
-                        shown,
-                    )
-                )
-    for year in site.years:
-        pages.append(
-            Page(
-                urls.year(year),
-                "year.html",
-                {"year": year},
-                frozenset(e.path for m in year.months for d in m.days for e in d.entries),
-            )
-        )
-        for month in year.months:
-            pages.append(
-                Page(
-                    urls.month(month),
-                    "month.html",
-                    {"month": month},
-                    frozenset(e.path for d in month.days for e in d.entries),
-                )
-            )
-    for index, day in enumerate(site.days):
-        newer = site.days[index - 1] if index > 0 else None
-        older = site.days[index + 1] if index + 1 < len(site.days) else None
-        pages.append(
-            Page(
-                urls.day(day),
-                "day.html",
-                {"day": day, "newer": newer, "older": older},
-                frozenset(e.path for e in day.entries),
-            )
-        )
-    return pages
-
-
-def _by_day(entries: tuple[Entry, ...], zone: tzinfo) -> list[tuple[date, list[Entry]]]:
-    """A group's entries (newest first) in days of the site's time zone."""
-    return [(day, list(items)) for day, items in groupby(entries, lambda e: local_day(e, zone))]
 
 
 def render_pages(

@@ -31,6 +31,11 @@ def group_route(kind: str, slug: str) -> str:
     return f"{FOLDERS[kind]}/{slug}/"
 
 
+def group_page(item: Group, number: int) -> str:
+    """Page `number` of a group's list: the group's own route for the first."""
+    return group(item) if number == 1 else f"{group(item)}page/{number}/"
+
+
 def group_feed(item: Group) -> str:
     return group(item) + "feed.xml"
 

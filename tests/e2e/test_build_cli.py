@@ -300,3 +300,20 @@ def test_a_terminal_gets_a_progress_bar_with_counts(project: Path) -> None:
     assert result.returncode == 0
     assert re.search(r"\rRendering pages \[#+\] (\d+)/\1", output), output
     assert "Built 2 entries" in output
+
+
+def test_long_lists_are_split_into_pages(project: Path) -> None:
+    (project / "briefgen.yaml").write_text(CONFIG + "paginate: 1\n")
+    assert run_cli("build", cwd=project).returncode == 0
+    first = (project / "site/topics/diplomatie/index.html").read_text()
+    second = (project / "site/topics/diplomatie/page/2/index.html").read_text()
+    assert not (project / "site/topics/diplomatie/page/3").exists()
+    assert "/revue/articles/cooperation-militaire/" in first
+    assert "/revue/articles/kim-s-aligne/" not in first
+    assert "/revue/articles/kim-s-aligne/" in second
+    assert 'rel="next" href="/revue/topics/diplomatie/page/2/"' in first
+    assert 'rel="prev" href="/revue/topics/diplomatie/"' in second
+    # both pages give the size and span of the whole topic
+    for page in (first, second):
+        assert "2\u00a0articles" in page
+        assert '<time datetime="2023-09-13">13 septembre 2023</time> – ' in page

@@ -65,6 +65,7 @@ def test_every_page_of_the_seed_site_is_valid_html(built: dict[str, Path]) -> No
         } <= routes, kind
         for folder in ("articles/", "topics/", "tags/", "sources/", "dates/"):
             assert sum(r.startswith(folder) for r in routes) >= 2, (kind, folder)
+    assert any("/page/2/" in p.as_posix() for p in pages["stress"])
     errors = vnu_errors(java, jar, *built.values())
     shown = "\n".join(
         f"{str(m.get('url', '')).rsplit('-site/', 1)[-1]}:{m.get('lastLine', '?')}: "

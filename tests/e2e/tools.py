@@ -125,6 +125,9 @@ def build_project(project: Path, out: Path, *, stress: bool = False) -> Path:
             path.write_text(text, encoding="utf-8")
         (project / "static").mkdir(exist_ok=True)
         (project / "static" / "carte.png").write_bytes(tiny_png())
+        # long lists split into pages, so that the pager is checked too
+        config = project / "briefgen.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "paginate: 2\n", encoding="utf-8")
     result = run_cli("build", "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return out

@@ -1,0 +1,164 @@
+"""The plan of the site: every page, its template, what it is given and what it shows.
+
+Planning is pure: the model in, a list of `Page` out. `Page.sources` names the
+content files a page shows, so that the live preview re-renders only the
+pages an edit touches. Long lists (a topic, a tag, an outlet) are split into
+pages of `paginate` entries: `topics/defense/`, `topics/defense/page/2/`…
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from briefgen import urls
+from briefgen.config import Config
+from briefgen.model import Entry, Group, Site
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its route, its template and what the template is given."""
+
+    route: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    # the content files shown on the page, for rebuilding only what changed
+    sources: frozenset[str] = frozenset()
+
+    @property
+    def output(self) -> str:
+        return urls.output_file(self.route)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of a long list stands: `number` of `total`, and its neighbours."""
+
+    number: int
+    total: int
+    newer: str  # route of the page of newer entries, or ""
+    older: str  # route of the page of older entries, or ""
+
+
+def paths(entries: tuple[Entry, ...] | list[Entry]) -> frozenset[str]:
+    return frozenset(e.path for e in entries)
+
+
+def plan_pages(site: Site, config: Config) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    every = paths(site.entries)
+    pages = [
+        Page("", "index.html", {"days": site.days[: config.home_days], "site": site}, every),
+        Page("404.html", "404.html", {"site": site}),
+        _feed("feed.xml", site.entries, config.title, "", config, every),
+        Page("sitemap.xml", "sitemap.xml", {"site": site}, every),
+        Page("robots.txt", "robots.txt", {}),
+        Page("dates/", "timeline.html", {"site": site}, every),
+    ]
+    for entry in site.entries:
+        story = site.by_story.get(entry.story)
+        related = tuple(e for e in story.entries if e is not entry) if story else ()
+        pages.append(
+            Page(
+                urls.article(entry),
+                "article.html",
+                {"entry": entry, "related": related},
+                frozenset({entry.path, *(e.path for e in related)}),
+            )
+        )
+    for kind, folder, groups in (
+        ("topic", "topics/", site.topics),
+        ("tag", "tags/", site.tags),
+        ("source", "sources/", site.sources),
+    ):
+        pages.append(Page(folder, "groups.html", {"kind": kind, "groups": groups}, every))
+        for item in groups:
+            pages.extend(_group_pages(item, site, config))
+            if kind == "topic":
+                pages.append(
+                    _feed(
+                        urls.group_feed(item),
+                        item.entries,
+                        f"{config.title} — {item.name}",
+                        urls.group(item),
+                        config,
+                        paths(item.entries),
+                    )
+                )
+    for year in site.years:
+        pages.append(
+            Page(
+                urls.year(year),
+                "year.html",
+                {"year": year},
+                frozenset(e.path for m in year.months for d in m.days for e in d.entries),
+            )
+        )
+        for month in year.months:
+            pages.append(
+                Page(
+                    urls.month(month),
+                    "month.html",
+                    {"month": month},
+                    frozenset(e.path for d in month.days for e in d.entries),
+                )
+            )
+    for index, day in enumerate(site.days):
+        newer = site.days[index - 1] if index > 0 else None
+        older = site.days[index + 1] if index + 1 < len(site.days) else None
+        pages.append(
+            Page(
+                urls.day(day),
+                "day.html",
+                {"day": day, "newer": newer, "older": older},
+                paths(day.entries),
+            )
+        )
+    return pages
+
+
+def _feed(
+    route: str,
+    entries: tuple[Entry, ...],
+    title: str,
+    alternate: str,
+    config: Config,
+    shown: frozenset[str],
+) -> Page:
+    context = {
+        "entries": entries[: config.feed_limit],
+        "feed_route": route,
+        "feed_title": title,
+        "alternate": alternate,
+    }
+    return Page(route, "feed.xml", context, shown)
+
+
+def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
+    """A topic, tag or outlet: its entries by day, `paginate` entries a page."""
+    size = config.paginate
+    chunks = [item.entries[start : start + size] for start in range(0, len(item.entries), size)]
+    routes = [urls.group_page(item, number) for number in range(1, len(chunks) + 1)]
+    span = (site.day_of[item.entries[-1].path], site.day_of[item.entries[0].path])
+    pages = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            newer=routes[index - 1] if index > 0 else "",
+            older=routes[index + 1] if index + 1 < len(routes) else "",
+        )
+        context = {"group": item, "days": by_day(chunk, site), "pager": pager, "span": span}
+        # every page shows the group's size and span: a change anywhere in it matters
+        shown = paths(chunk) | {item.entries[0].path, item.entries[-1].path}
+        pages.append(Page(routes[index], "group.html", context, shown))
+    return pages
+
+
+def by_day(entries: tuple[Entry, ...], site: Site) -> list[tuple[date, list[Entry]]]:
+    """Entries (newest first) in days of the site's time zone."""
+    return [(day, list(items)) for day, items in groupby(entries, lambda e: site.day_of[e.path])]
