@@ -36,13 +36,14 @@ class Diagnostic:
     field: str = ""
 
     def __str__(self) -> str:
-        where = self.path or "<input>"
-        if self.line:
+        where = self.path
+        if where and self.line:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
         prefix = f"{self.field}: " if self.field else ""
-        return f"{where}: {self.severity.value}: {prefix}{self.message}"
+        text = f"{self.severity.value}: {prefix}{self.message}"
+        return f"{where}: {text}" if where else text
 
     @property
     def is_error(self) -> bool:
