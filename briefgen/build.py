@@ -43,7 +43,7 @@ def load(
     )
     if has_errors(diagnostics, strict=strict):
         raise BriefgenError(sort_diagnostics(diagnostics))
-    site = build_site(entries, zone=config.zone, language=config.language)
+    site = build_site(entries, language=config.language)
     return site, sort_diagnostics(diagnostics)
 
 

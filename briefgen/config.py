@@ -180,6 +180,27 @@ def type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def find_project(start: Path) -> Path:
+    """The folder holding `briefgen.yaml`: `start` or the nearest parent that has one.
+
+    Commands run anywhere inside a project, as with git; outside any project
+    they stop with one line saying how to make one.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise BriefgenError(
+        f"no {CONFIG_FILE} in {start} or any folder above it (expected a briefing project: "
+        "`briefgen init DIR` makes one)"
+    )
+
+
+def load_project(start: Path) -> Config:
+    """The configuration of the project that holds `start` (see `find_project`)."""
+    return load_config(find_project(start))
+
+
 def load_config(root: Path) -> Config:
     """Read and validate `root/briefgen.yaml`; a missing file means all defaults."""
     config, diagnostics = read_config(root)

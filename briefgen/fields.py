@@ -43,6 +43,11 @@ def string_list(value: Any) -> Result:
     return tuple(items), ""
 
 
+def local_day(moment: datetime, has_time: bool, zone: tzinfo) -> date:
+    """The calendar day of a moment in the site's time zone (a date-only value keeps its day)."""
+    return moment.astimezone(zone).date() if has_time else moment.date()
+
+
 def when(value: Any, zone: tzinfo) -> tuple[tuple[datetime, bool] | None, str]:
     """A date or an ISO 8601 date-time; a naive one is in the site's time zone."""
     expected = "expected YYYY-MM-DD or an ISO 8601 date-time"

@@ -151,7 +151,7 @@ def rebuild(state: State, changed: Iterable[Path]) -> Outcome:
     if any(d.is_error for d in problems):
         return Outcome(state, diagnostics=tuple(sort_diagnostics(problems)))
     config = state.config
-    site = build_site(entries, zone=config.zone, language=config.language)
+    site = build_site(entries, language=config.language)
     pages = plan_pages(site, config)
     outputs = [page.output for page in pages]
     plain, sources, clash = _plain_files(config, state.all_plain, state.plain, pages, outputs)

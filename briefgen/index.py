@@ -8,29 +8,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, tzinfo
+from datetime import date
 
 from briefgen.i18n import strings
 from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
 from briefgen.slugs import slugify
 
 
-def local_day(entry: Entry, zone: tzinfo) -> date:
-    """The entry's calendar day in the site's time zone (a date-only entry keeps its day)."""
-    if not entry.has_time:
-        return entry.date.date()
-    return entry.date.astimezone(zone).date()
-
-
-def build_site(entries: Iterable[Entry], *, zone: tzinfo, language: str) -> Site:
+def build_site(entries: Iterable[Entry], *, language: str) -> Site:
     ordered = newest_first(tuple(entries))
     uncategorised = strings(language)["uncategorised"]
     topics = _groups("topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))))
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
     stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
-    day_of = {entry.path: local_day(entry, zone) for entry in ordered}
-    days = _days(ordered, day_of)
+    days = _days(ordered)
     return Site(
         entries=ordered,
         topics=topics,
@@ -40,7 +32,6 @@ def build_site(entries: Iterable[Entry], *, zone: tzinfo, language: str) -> Site
         days=days,
         years=_years(days),
         by_story={story.slug: story for story in stories},
-        day_of=day_of,
     )
 
 
@@ -70,10 +61,10 @@ def _groups(
     return tuple(sorted(groups, key=lambda g: (g.slug, g.name)))
 
 
-def _days(ordered: tuple[Entry, ...], day_of: dict[str, date]) -> tuple[Day, ...]:
+def _days(ordered: tuple[Entry, ...]) -> tuple[Day, ...]:
     by_day: dict[date, list[Entry]] = defaultdict(list)
     for entry in ordered:
-        by_day[day_of[entry.path]].append(entry)
+        by_day[entry.day].append(entry)
     return tuple(Day(day, newest_first(by_day[day])) for day in sorted(by_day, reverse=True))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+CalendarDay = date  # `Entry.date` shadows the name `date` inside the class
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -24,6 +26,7 @@ class Entry:
     title: str
     date: datetime  # always aware
     has_time: bool  # False when the entry gave a date only
+    day: CalendarDay  # the day in the site's time zone: one key for every archive
     source_name: str
     source_url: str
     authors: tuple[str, ...]
@@ -67,6 +70,25 @@ class Group:
     @property
     def latest(self) -> Entry:
         return self.entries[0]
+
+    @property
+    def summary(self) -> GroupSummary:
+        return GroupSummary(self.kind, self.name, self.slug, len(self.entries), self.url)
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """What a list shows of a group: enough to link to it and count it.
+
+    Pages are given summaries rather than groups so that an edit to one entry
+    changes only the pages that show that entry.
+    """
+
+    kind: str
+    name: str
+    slug: str
+    count: int
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,5 +140,3 @@ class Site:
     days: tuple[Day, ...]  # newest first
     years: tuple[Year, ...]  # newest first
     by_story: dict[str, Group] = field(default_factory=dict)
-    # each entry's day in the site's time zone, by content path
-    day_of: dict[str, date] = field(default_factory=dict)

@@ -8,10 +8,11 @@ pages of `paginate` entries: `topics/defense/`, `topics/defense/page/2/`…
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from briefgen import urls
@@ -55,7 +56,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         Page("", "index.html", {"days": site.days[: config.home_days], "site": site}, every),
         Page("404.html", "404.html", {"site": site}),
         _feed("feed.xml", site.entries, config.title, "", config, every),
-        Page("sitemap.xml", "sitemap.xml", {"site": site}, every),
+        Page("sitemap.xml", "sitemap.xml", {"urls": _sitemap(site)}),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
     ]
@@ -75,7 +76,8 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         ("tag", "tags/", site.tags),
         ("source", "sources/", site.sources),
     ):
-        pages.append(Page(folder, "groups.html", {"kind": kind, "groups": groups}, every))
+        summaries = tuple(item.summary for item in groups)
+        pages.append(Page(folder, "groups.html", {"kind": kind, "groups": summaries}))
         for item in groups:
             pages.extend(_group_pages(item, site, config))
             if kind == "topic":
@@ -143,7 +145,7 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
     size = config.paginate
     chunks = [item.entries[start : start + size] for start in range(0, len(item.entries), size)]
     routes = [urls.group_page(item, number) for number in range(1, len(chunks) + 1)]
-    span = (site.day_of[item.entries[-1].path], site.day_of[item.entries[0].path])
+    span = (item.entries[-1].day, item.entries[0].day)
     pages = []
     for index, chunk in enumerate(chunks):
         pager = Pager(
@@ -152,13 +154,27 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
             newer=routes[index - 1] if index > 0 else "",
             older=routes[index + 1] if index + 1 < len(routes) else "",
         )
-        context = {"group": item, "days": by_day(chunk, site), "pager": pager, "span": span}
-        # every page shows the group's size and span: a change anywhere in it matters
-        shown = paths(chunk) | {item.entries[0].path, item.entries[-1].path}
-        pages.append(Page(routes[index], "group.html", context, shown))
+        context = {"group": item.summary, "entries": chunk, "pager": pager, "span": span}
+        pages.append(Page(routes[index], "group.html", context, paths(chunk)))
     return pages
 
 
-def by_day(entries: tuple[Entry, ...], site: Site) -> list[tuple[date, list[Entry]]]:
-    """Entries (newest first) in days of the site's time zone."""
-    return [(day, list(items)) for day, items in groupby(entries, lambda e: site.day_of[e.path])]
+def by_day(entries: Iterable[Entry]) -> list[tuple[date, list[Entry]]]:
+    """Entries (newest first) in days of the site's time zone: the `by_day` template filter."""
+    return [(day, list(items)) for day, items in groupby(entries, attrgetter("day"))]
+
+
+def _sitemap(site: Site) -> tuple[tuple[str, str], ...]:
+    """(route, last modification) of every page a crawler should know, in a stable order."""
+    urls_: list[tuple[str, str]] = [("", "")]
+    urls_.extend((urls.article(e), e.date.isoformat(timespec="seconds")) for e in site.entries)
+    for folder, groups in (
+        ("topics/", site.topics),
+        ("sources/", site.sources),
+        ("tags/", site.tags),
+    ):
+        urls_.append((folder, ""))
+        urls_.extend((urls.group(g), "") for g in groups)
+    urls_.append(("dates/", ""))
+    urls_.extend((urls.day(d), "") for d in site.days)
+    return tuple(urls_)

@@ -20,8 +20,8 @@ from briefgen import i18n, urls
 from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, error
 from briefgen.index import group_slug
-from briefgen.model import Day, Entry, Group, Month, Year
-from briefgen.pages import Page
+from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
+from briefgen.pages import Page, by_day
 from briefgen.slugs import slugify
 
 Progress = Callable[[int, int], None]
@@ -74,6 +74,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         iso=_iso,
         atom_date=_atom_date,
         slug=slugify,
+        by_day=by_day,
         date_time=_date_time,
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
         short_day=lambda value, lang=config.language: _short_day(value, lang),
@@ -88,7 +89,7 @@ def _one(lang: str, n: int) -> bool:
 def route_of(item: Any) -> str:
     if isinstance(item, Entry):
         return urls.article(item)
-    if isinstance(item, Group):
+    if isinstance(item, Group | GroupSummary):
         return urls.group(item)
     if isinstance(item, Day | date):
         return urls.day(item)

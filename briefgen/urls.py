@@ -10,10 +10,9 @@ and canonical links use absolute URLs.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from briefgen.model import Day, Entry, Group, Month, Year
+from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
 
 
 def article(entry: Entry) -> str:
@@ -23,7 +22,7 @@ def article(entry: Entry) -> str:
 FOLDERS = {"topic": "topics", "tag": "tags", "source": "sources", "story": "stories"}
 
 
-def group(item: Group) -> str:
+def group(item: Group | GroupSummary) -> str:
     return group_route(item.kind, item.slug)
 
 
@@ -31,7 +30,7 @@ def group_route(kind: str, slug: str) -> str:
     return f"{FOLDERS[kind]}/{slug}/"
 
 
-def group_page(item: Group, number: int) -> str:
+def group_page(item: Group | GroupSummary, number: int) -> str:
     """Page `number` of a group's list: the group's own route for the first."""
     return group(item) if number == 1 else f"{group(item)}page/{number}/"
 
@@ -56,8 +55,7 @@ def year(value: Year) -> str:
 def output_file(route: str) -> str:
     """`articles/x/` -> `articles/x/index.html`; `feed.xml` -> `feed.xml`. Never leaves the root."""
     path = route + "index.html" if route == "" or route.endswith("/") else route
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts:
+    if path.startswith("/") or ".." in path.split("/"):
         raise ValueError(f"route {route!r} leaves the output folder")
     return path
 

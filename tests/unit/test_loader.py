@@ -146,3 +146,18 @@ def test_topics_and_authors_accept_a_single_string(make_project: Callable[..., P
     entry = load_entries(load_config(project))[0][0]
     assert entry.topics == ("Défense",)
     assert entry.authors == ("A. Nado",)
+
+
+def test_the_day_is_taken_in_the_site_time_zone(make_project: Callable[..., Path]) -> None:
+    # 23:30 at -08:00 is 08:30 the next morning in Paris; a date-only entry keeps its day
+    project = make_project(
+        {
+            "briefgen.yaml": CONFIG,
+            "content/late.md": entry_file("T", "2023-09-13T23:30:00-08:00"),
+            "content/plain.md": entry_file("T", "2023-09-13"),
+        }
+    )
+    entries = {e.slug: e for e in load_entries(load_config(project))[0]}
+    assert entries["late"].day == date(2023, 9, 14)
+    assert entries["late"].date.isoformat() == "2023-09-13T23:30:00-08:00"
+    assert entries["plain"].day == date(2023, 9, 13)
