@@ -83,6 +83,13 @@ class Config:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def shown(self, path: Path) -> str:
+        """A file as messages name it: relative to the project, else as given."""
+        for candidate in (path, path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return str(path)
+
     def with_base_url(self, base_url: str) -> Config:
         """A copy with another `base_url` (the `--base-url` option), validated."""
         value, problem = _check_base_url(base_url)
@@ -98,8 +105,12 @@ def _replace(config: Config, **changes: Any) -> Config:
 
 
 def _check_base_url(value: str) -> tuple[str, str]:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
     if parts.query or parts.fragment:
         return value, f"expected a URL without query or fragment, got {value!r}"
@@ -223,7 +234,8 @@ def read_config(root: Path) -> tuple[Config | None, list[Diagnostic]]:
     mapping, diagnostics = load_mapping(text, display)
     if mapping is None:
         return None, diagnostics
-    values, diagnostics = validate(mapping, display)
+    values, problems = validate(mapping, display)
+    diagnostics += problems
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     return Config(root=root, **values), diagnostics

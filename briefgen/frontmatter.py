@@ -76,11 +76,7 @@ def load_mapping(
             ]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else first_line
-        col = mark.column + 1 if mark else 0
-        problem = exc.problem or exc.context or "invalid YAML"
-        return None, [error(path, line, f"invalid YAML: {problem}", code="yaml", col=col)]
+        return None, [_yaml_error(exc, path, first_line, len(text))]
     except yaml.YAMLError as exc:
         return None, [error(path, first_line, f"invalid YAML: {exc}", code="yaml")]
     except (ValueError, TypeError) as exc:
@@ -88,14 +84,54 @@ def load_mapping(
     finally:
         loader.dispose()
     mapping = YamlMapping(data=data if isinstance(data, dict) else {})
+    problems: list[Diagnostic] = []
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        mapping.key_lines[key] = key_node.start_mark.line + first_line
+        line = key_node.start_mark.line + first_line
+        _record(mapping.key_lines, key, line, path, problems)
         if isinstance(value_node, yaml.MappingNode):
             for sub_key, _sub_value in value_node.value:
                 dotted = f"{key}.{sub_key.value}"
-                mapping.nested_lines[dotted] = sub_key.start_mark.line + first_line
-    return mapping, []
+                _record(
+                    mapping.nested_lines,
+                    dotted,
+                    sub_key.start_mark.line + first_line,
+                    path,
+                    problems,
+                )
+    return mapping, problems
+
+
+def _record(
+    lines: dict[str, int], key: str, line: int, path: str, problems: list[Diagnostic]
+) -> None:
+    """Note the line of a key; a key given twice is an error (YAML would keep the last)."""
+    first = lines.setdefault(key, line)
+    if first != line:
+        problems.append(
+            error(
+                path,
+                line,
+                f"duplicate key (first given on line {first}; expected each key once)",
+                field=key,
+                code="duplicate-key",
+            )
+        )
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, path: str, first_line: int, length: int) -> Diagnostic:
+    """PyYAML's problem where it is; a construct left open at the end, where it starts."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context and exc.context_mark is not None:
+        start = exc.context_mark.line + first_line
+        if mark is not None and mark.index >= length:
+            mark = exc.context_mark  # the end is always the closing fence: point at the start
+        where = "" if mark is exc.context_mark else f" that starts on line {start}"
+        problem = f"{problem} ({exc.context}{where})"
+    line = mark.line + first_line if mark else first_line
+    col = mark.column + 1 if mark else 0
+    return error(path, line, f"invalid YAML: {problem}", code="yaml", col=col)
 
 
 def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:

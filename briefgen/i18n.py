@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -148,7 +148,3 @@ def month_name(value: date, lang: str) -> str:
 def short_time(value: datetime, lang: str) -> str:
     """'16:50' / '4:50 PM', in the moment's own offset."""
     return str(format_time(value, format="short", locale=locale(lang), tzinfo=value.tzinfo))
-
-
-def long_datetime(value: datetime, lang: str) -> str:
-    return str(format_datetime(value, format="long", locale=locale(lang), tzinfo=value.tzinfo))

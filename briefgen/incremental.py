@@ -34,11 +34,11 @@ from typing import Any, Literal
 
 import jinja2
 
-from briefgen.build import assets
+from briefgen.build import plain_files
 from briefgen.config import CONFIG_FILE, Config, read_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, sort_diagnostics
 from briefgen.index import build_site
-from briefgen.loader import content_files, display_path, duplicate_slugs, load_entry
+from briefgen.loader import content_files, duplicate_slugs, load_entry
 from briefgen.markdown import make_parser
 from briefgen.model import Entry
 from briefgen.pages import Page, plan_pages
@@ -180,7 +180,7 @@ def _classify(state: State, changed: list[Path]) -> State:
         if path == config.root.absolute() / CONFIG_FILE:
             reconfigure = True
         elif path.is_relative_to(content):
-            pending.add(display_path(path, config))
+            pending.add(config.shown(path))
         elif path.is_relative_to(assets) or path.is_relative_to(static):
             all_plain = True
         elif path.is_relative_to(templates):  # a template, or a folder that holds assets
@@ -214,14 +214,14 @@ def _read_content(state: State) -> tuple[State, set[str]]:
     read: set[str] = set()
     for path in content_files(config.content_path):
         stamp = _stamp(path)
-        shown = display_path(path, config)
+        shown = config.shown(path)
         old = state.files.get(path)
         if old is None or old.stamp != stamp or shown in state.pending:
             entry, problems = load_entry(path, config, md)
             old = Loaded(stamp, entry, tuple(problems))
             read.add(shown)
         files[path] = old
-    gone = {display_path(p, config) for p in state.files.keys() - files.keys()}
+    gone = {config.shown(p) for p in state.files.keys() - files.keys()}
     return replace(state, files=files, pending=state.pending | read | gone), read
 
 
@@ -280,50 +280,18 @@ def _render(
 def _plain_files(
     config: Config, check: bool, known: Mapping[str, bytes], pages: list[Page], paths: list[str]
 ) -> tuple[dict[str, bytes], dict[str, Path | bytes], list[Diagnostic]]:
-    """The files copied as they are (assets, static/, .nojekyll, CNAME): digest and source."""
+    """The files copied as they are (`build.plain_files`): their digests and contents."""
     if not check:
         return dict(known), {}, []
-    sources: dict[str, Path | bytes] = {".nojekyll": b""}
-    origins = {".nojekyll": "briefgen"}
-    if config.cname:
-        sources["CNAME"] = (config.cname + "\n").encode()
-        origins["CNAME"] = "briefgen.yaml: cname"
-    for relative, (path, origin) in sorted(assets(config).items()):
-        sources[f"assets/{relative}"] = path
-        origins[f"assets/{relative}"] = origin
-    clash: list[Diagnostic] = []
-    static = config.static_path
-    for path in sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []:
-        relative = path.relative_to(static).as_posix()
-        origin = display_path(path, config)
-        if relative in sources:
-            clash.append(
-                error(
-                    origin,
-                    0,
-                    f"the output file {relative} is written twice: "
-                    f"by {origins[relative]} and by {origin}",
-                    code="duplicate-output",
-                )
-            )
-        sources[relative], origins[relative] = path, origin
-    outputs = {path: page.template for page, path in zip(pages, paths, strict=True)}
-    for relative in sorted(sources.keys() & outputs.keys()):
-        clash.append(
-            error(
-                origins[relative],
-                0,
-                f"the output file {relative} is written twice: "
-                f"by template {outputs[relative]} and by {origins[relative]}",
-                code="duplicate-output",
-            )
-        )
+    files, clash = plain_files(
+        config, {path: page.template for page, path in zip(pages, paths, strict=True)}
+    )
     digests: dict[str, bytes] = {}
-    for relative, source in list(sources.items()):
+    sources: dict[str, Path | bytes] = {}
+    for relative, item in files.items():
         try:
-            data = source if isinstance(source, bytes) else source.read_bytes()
+            data = item.read()
         except OSError:  # removed while we looked
-            del sources[relative]
             continue
         sources[relative] = data
         digests[relative] = hashlib.blake2b(data, digest_size=16).digest()

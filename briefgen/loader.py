@@ -90,18 +90,11 @@ def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
     return problems
 
 
-def display_path(path: Path, config: Config) -> str:
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def load_entry(
     path: Path, config: Config, md: MarkdownIt | None = None
 ) -> tuple[Entry | None, list[Diagnostic]]:
     """Read and validate one content file."""
-    shown = display_path(path, config)
+    shown = config.shown(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -129,7 +122,8 @@ def load_entry(
         config,
         md or make_parser(unsafe_html=config.unsafe_html),
     )
-    return entry, diagnostics + problems
+    diagnostics += problems
+    return (None if any(d.is_error for d in diagnostics) else entry), diagnostics
 
 
 class _Checker:
@@ -171,7 +165,17 @@ def _validate(
                 )
             )
     title = check.take("title", fields.text(data.get("title"), required=True))
-    moment = check.take("date", fields.when(data.get("date"), config.zone))
+    if data.get("date") in (None, "") and data.get("draft") is True:
+        # an imported article whose date was not found: kept out of the site, not an error
+        check.warn(
+            "date",
+            "missing: the draft stays out of the site until it has a date "
+            "(expected YYYY-MM-DD or an ISO 8601 date-time)",
+            1,
+        )
+        moment = None
+    else:
+        moment = check.take("date", fields.when(data.get("date"), config.zone))
     source = data.get("source")
     source_name, source_url = "", ""
     if isinstance(source, dict):

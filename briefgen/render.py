@@ -18,7 +18,7 @@ from babel.dates import format_date
 
 from briefgen import i18n, urls
 from briefgen.config import Config
-from briefgen.diagnostics import BriefgenError, error
+from briefgen.diagnostics import BriefgenError, Diagnostic, error
 from briefgen.index import group_slug
 from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
 from briefgen.pages import Page, by_day
@@ -100,16 +100,25 @@ def route_of(item: Any) -> str:
     raise TypeError(f"no page for {item!r}")
 
 
-def _long_date(value: Entry | Day | date, lang: str | None = None) -> str:
+def _calendar_day(value: object, name: str) -> date:
+    """The date a date filter was given; a template error naming the filter otherwise."""
+    if isinstance(value, Day):
+        return value.day
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"the {name} filter expects an entry, a day or a date, got {value!r}")
+
+
+def _long_date(value: object, lang: str | None = None) -> str:
     if isinstance(value, Entry):
         return i18n.long_date(value.date.date(), lang or value.lang)
-    day = value.day if isinstance(value, Day) else value
-    return i18n.long_date(day, lang or "en")
+    return i18n.long_date(_calendar_day(value, "long_date"), lang or "en")
 
 
-def _full_date(value: Day | date, lang: str) -> str:
-    day = value.day if isinstance(value, Day) else value
-    return i18n.full_date(day, lang)
+def _full_date(value: object, lang: str) -> str:
+    return i18n.full_date(_calendar_day(value, "full_date"), lang)
 
 
 def _iso(value: Entry | Day | date | datetime) -> str:
@@ -165,7 +174,7 @@ def render_pages(
             raise BriefgenError(
                 [
                     error(
-                        _shown(exc.filename or page.template, config),
+                        template_origin(Path(exc.filename or page.template), config),
                         exc.lineno,
                         exc.message or "syntax error",
                         code="template",
@@ -174,35 +183,42 @@ def render_pages(
             ) from None
         except jinja2.TemplateNotFound as exc:
             raise BriefgenError(
-                [error(page.template, 0, f"template not found: {exc.name}", code="template")]
+                [_template_failure(exc, page, config, f"template not found: {exc.name}")]
             ) from None
         except Exception as exc:
-            raise BriefgenError([_template_failure(exc, page, config)]) from None
+            raise BriefgenError(
+                [_template_failure(exc, page, config, f"{type(exc).__name__}: {exc}")]
+            ) from None
         yield page.output, text.encode("utf-8"), f"template {page.template}"
         if progress is not None:
             progress(done, len(pages))
 
 
-def _template_failure(exc: Exception, page: Page, config: Config) -> Any:
+def _template_failure(exc: Exception, page: Page, config: Config, message: str) -> Diagnostic:
+    """Name the template file and line where rendering failed (the innermost template frame)."""
+    roots = [folder.resolve() for folder in template_dirs(config)]
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename.endswith((".html", ".xml", ".txt"))
+        if any(Path(frame.filename).resolve().is_relative_to(root) for root in roots)
     ]
-    if not frames:
-        raise exc
+    if not frames:  # the template could not even be read or loaded
+        return error(
+            page.template, 0, f"{message} (while rendering {page.output})", code="template"
+        )
     frame = frames[-1]
     return error(
-        _shown(frame.filename, config),
+        template_origin(Path(frame.filename), config),
         frame.lineno or 0,
-        f"{type(exc).__name__}: {exc} (while rendering {page.output})",
+        f"{message} (while rendering {page.output})",
         code="template",
     )
 
 
-def _shown(filename: str, config: Config) -> str:
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(config.root).as_posix()
-    except ValueError:
-        return f"{path.name} (default theme)"
+def template_origin(path: Path, config: Config) -> str:
+    """A template file as messages name it: `templates/x.html` or `x.html (default theme)`."""
+    shown = config.shown(path)
+    theme = theme_dir()
+    if Path(shown).is_absolute() and path.resolve().is_relative_to(theme.resolve()):
+        return f"{path.resolve().relative_to(theme.resolve()).as_posix()} (default theme)"
+    return shown

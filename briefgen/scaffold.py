@@ -10,7 +10,7 @@ from briefgen import __version__
 from briefgen.config import CONFIG_FILE, Config, _check_language
 from briefgen.diagnostics import BriefgenError, error
 from briefgen.slugs import slugify
-from briefgen.write import write_file
+from briefgen.write import cannot_write, write_file
 
 CONFIG_TEMPLATE = """\
 # briefgen settings. Unknown keys are errors; every key is optional.
@@ -73,7 +73,10 @@ def scaffold(directory: Path, *, title: str, language: str) -> list[Path]:
     written = []
     for name, text in files.items():
         path = directory / name
-        write_file(path, text.encode("utf-8"))
+        try:
+            write_file(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise BriefgenError([cannot_write(exc, path)]) from None
         written.append(path)
     return written
 
@@ -109,5 +112,8 @@ def new_entry(config: Config, title: str, *, now: datetime | None = None) -> Pat
         "draft: true\n"
         "---\n\n"
     )
-    write_file(path, text.encode("utf-8"))
+    try:
+        write_file(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise BriefgenError([cannot_write(exc, path)]) from None
     return path

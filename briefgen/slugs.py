@@ -20,13 +20,3 @@ def slugify(text: str, *, max_length: int = MAX_LENGTH) -> str:
             replacements=[["'", "-"], ["’", "-"]],
         )
     )
-
-
-def unique(slug: str, taken: set[str]) -> str:
-    """`slug`, or `slug-2`, `slug-3`… whichever is not in `taken` yet (and take it)."""
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate = f"{slug}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate

@@ -12,22 +12,27 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from briefgen.diagnostics import BriefgenError, error
+from briefgen.diagnostics import BriefgenError, Diagnostic, error
 
 STAGING_PREFIX = ".briefgen-staging-"
 OLD_PREFIX = ".briefgen-old-"
 
 
+@lru_cache(maxsize=1)
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process umask, read once (reading it means setting it for a moment)."""
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
-FILE_MODE = 0o666 & ~_umask()
-DIR_MODE = 0o777 & ~_umask()
+def cannot_write(exc: OSError, fallback: Path) -> Diagnostic:
+    """A failed write as one line: the file and the system's reason."""
+    where = exc.filename or fallback
+    return error(str(where), 0, f"cannot write: {exc.strerror or exc}", code="write")
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -37,7 +42,7 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(temp, FILE_MODE)
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -62,7 +67,7 @@ class Staging:
         self.root = Path(
             tempfile.mkdtemp(dir=self.output.parent, prefix=f"{STAGING_PREFIX}{self.output.name}-")
         )
-        os.chmod(self.root, DIR_MODE)
+        os.chmod(self.root, 0o777 & ~_umask())
         return self
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:

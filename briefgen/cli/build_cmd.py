@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from briefgen.cli.console import Console, ProgressReporter, noise_options, relative
-from briefgen.config import load_config
+from briefgen.config import load_project
 from briefgen.diagnostics import BriefgenError
 from briefgen.scaffold import new_entry, scaffold
 
@@ -27,7 +27,7 @@ from briefgen.scaffold import new_entry, scaffold
 @click.option(
     "--clean",
     is_flag=True,
-    help="Start from an empty output folder (stale files never survive a build anyway).",
+    help="Replace the output folder even if it holds files briefgen did not write.",
 )
 @noise_options
 @click.pass_obj
@@ -43,12 +43,19 @@ def build_command(
     from briefgen.build import build
 
     try:
-        config = load_config(Path.cwd())
+        config = load_project(Path.cwd())
         if base_url:
             config = config.with_base_url(base_url)
-        result = build(config, out=out, drafts=drafts, strict=strict, progress=_progress(console))
+        result = build(
+            config,
+            out=out,
+            drafts=drafts,
+            strict=strict,
+            replace=clean,
+            progress=_progress(console),
+        )
     except BriefgenError as exc:
-        console.fail(exc)
+        console.fail(exc, _failure_summary(exc, strict))
     console.diagnostics(result.warnings)
     warnings = len(result.warnings)
     console.info(
@@ -56,6 +63,17 @@ def build_command(
         f"{relative(result.output)}/: {result.files} files ({result.pages} pages), "
         f"{warnings} warning{'' if warnings == 1 else 's'}, {result.seconds:.2f} s"
     )
+
+
+def _failure_summary(error: BriefgenError, strict: bool) -> str:
+    errors = sum(d.is_error for d in error.diagnostics)
+    warnings = len(error.diagnostics) - errors
+    parts = [f"{errors} error{'' if errors == 1 else 's'}"] if errors else []
+    if warnings:
+        parts.append(
+            f"{warnings} warning{'' if warnings == 1 else 's'}" + (" (--strict)" if strict else "")
+        )
+    return f"Build failed: {', '.join(parts)}; nothing was written" if parts else ""
 
 
 def _progress(console: Console) -> Callable[[str], Callable[[int, int], None] | None]:
@@ -92,7 +110,7 @@ def init_command(console: Console, directory: Path, title: str, language: str) -
 def new_command(console: Console, title: str) -> None:
     """Create an empty entry titled TITLE, dated now, ready to edit."""
     try:
-        config = load_config(Path.cwd())
+        config = load_project(Path.cwd())
         path = new_entry(config, title)
     except BriefgenError as exc:
         console.fail(exc)

@@ -25,40 +25,54 @@ class Console:
 
     verbosity: int = 0
     stream: TextIO = field(default_factory=lambda: sys.stderr)
+    # a progress bar is drawn on the current line: end it before printing anything else
+    mid_line: bool = False
 
     @property
     def is_tty(self) -> bool:
         return self.stream.isatty()
 
+    def echo(self, message: str) -> None:
+        """One line on the message stream, after any progress bar in the way."""
+        if self.mid_line:
+            self.stream.write("\n")
+            self.mid_line = False
+        click.echo(message, file=self.stream)
+
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            click.echo(message, file=self.stream)
+            self.echo(message)
 
     def detail(self, message: str) -> None:
         if self.verbosity > 0:
-            click.echo(message, file=self.stream)
+            self.echo(message)
 
     def result(self, message: str) -> None:
         """Output that is the point of the command (tables, listings): stdout."""
         click.echo(message)
 
-    def diagnostics(self, diagnostics: Iterable[Diagnostic]) -> None:
+    def diagnostics(self, diagnostics: Iterable[Diagnostic], *, all: bool = False) -> None:
+        """Errors always; warnings unless quiet (or `all`, when they are why a command failed)."""
         for diagnostic in sort_diagnostics(diagnostics):
-            if diagnostic.is_error or self.verbosity >= 0:
-                click.echo(str(diagnostic), file=self.stream)
-
-    def fail(self, error: BriefgenError) -> NoReturn:
-        """Print the error's diagnostics and exit with status 1."""
-        self.diagnostics(error.diagnostics)
-        raise SystemExit(1)
+            if diagnostic.is_error or all or self.verbosity >= 0:
+                self.echo(str(diagnostic))
 
     @contextmanager
     def progress(self, label: str) -> Iterator[ProgressReporter]:
-        reporter = ProgressReporter(self, label)
+        """A progress reporter for a piece of work; the line is ended when it is done."""
         try:
-            yield reporter
+            yield ProgressReporter(self, label)
         finally:
-            reporter.close()
+            if self.mid_line:
+                self.stream.write("\n")
+                self.mid_line = False
+
+    def fail(self, error: BriefgenError, summary: str = "") -> NoReturn:
+        """Print every diagnostic of the error (and a summary line) and exit with status 1."""
+        self.diagnostics(error.diagnostics, all=True)
+        if summary:
+            self.echo(summary)
+        raise SystemExit(1)
 
 
 class ProgressReporter:
@@ -67,10 +81,8 @@ class ProgressReporter:
     def __init__(self, console: Console, label: str) -> None:
         self.console = console
         self.label = label
-        self._bar: object | None = None
         self._started = time.monotonic()
         self._last_line = 0.0
-        self._closed = False
 
     def __call__(self, done: int, total: int) -> None:
         """Report `done` of `total`: a bar on a terminal, a line every few seconds otherwise.
@@ -87,23 +99,19 @@ class ProgressReporter:
         if now - self._started < 1.0:
             return
         if done >= total or now - self._last_line >= 2.0:
-            click.echo(f"{self.label}: {done}/{total}", file=self.console.stream)
+            self.console.echo(f"{self.label}: {done}/{total}")
             self._last_line = now
 
     def _draw(self, done: int, total: int) -> None:
         width = 30
-        filled = int(width * done / total) if total else width
+        filled = int(width * done / total)
         bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done >= total else ""
-        self.console.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
-        self.console.stream.flush()
-        self._bar = None if done >= total else bar
-
-    def close(self) -> None:
-        if self._bar is not None and not self._closed:
+        self.console.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
+        self.console.mid_line = True
+        if done >= total:
             self.console.stream.write("\n")
-            self.console.stream.flush()
-        self._closed = True
+            self.console.mid_line = False
+        self.console.stream.flush()
 
 
 def noise_options(command: click.decorators.FC) -> click.decorators.FC:

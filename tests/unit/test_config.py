@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.config import Config, load_config, read_config
+from briefgen.config import Config, find_project, load_config, read_config
 from briefgen.diagnostics import BriefgenError
 
 
@@ -60,7 +60,8 @@ def test_base_url_path_is_kept_and_closed_with_a_slash(make_project: Callable[..
         ),
         (
             "title: [\n",
-            "briefgen.yaml:2:1: error: invalid YAML: did not find expected node content",
+            "briefgen.yaml:2:1: error: invalid YAML: did not find expected node content "
+            "(while parsing a flow node)",
         ),
     ],
 )
@@ -91,3 +92,35 @@ def test_import_rules_are_read(make_project: Callable[..., Path]) -> None:
     assert rules.boilerplate == ("^Pub$",)
     assert rules.topics == (("Défense", ("armes", "missiles")),)
     assert rules.sources == (("www.a.example", "A"),)
+
+
+def test_a_key_given_twice_is_an_error(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefgen.yaml": "title: A\nlanguage: fr\ntitle: B\n"})
+    config, diagnostics = read_config(project)
+    assert config is None
+    assert [str(d) for d in diagnostics] == [
+        "briefgen.yaml:3: error: title: duplicate key (first given on line 1; "
+        "expected each key once)"
+    ]
+
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http://exa mple.com/", "https://x.org:port/"])
+def test_malformed_base_urls_are_refused(url: str, make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefgen.yaml": f'base_url: "{url}"\n'})
+    config, diagnostics = read_config(project)
+    assert config is None
+    assert [str(d) for d in diagnostics] == [
+        "briefgen.yaml:1: error: base_url: expected an http(s) URL such as "
+        f"https://user.github.io/repo/, got {url!r}"
+    ]
+    with pytest.raises(BriefgenError):
+        Config(root=project).with_base_url(url)
+
+
+def test_find_project_walks_up_and_stops_outside(tmp_path: Path) -> None:
+    (tmp_path / "p/content/2023").mkdir(parents=True)
+    (tmp_path / "p/briefgen.yaml").write_text("title: T\n")
+    assert find_project(tmp_path / "p/content/2023") == (tmp_path / "p").resolve()
+    with pytest.raises(BriefgenError) as raised:
+        find_project(tmp_path)
+    assert str(raised.value).startswith(f"error: no briefgen.yaml in {tmp_path.resolve()} or any ")

@@ -38,7 +38,8 @@ def test_a_byte_order_mark_is_ignored() -> None:
         ),
         (
             "---\ntitle: x\ntags: [a, b\n---\n",
-            "a.md:4:1: error: invalid YAML: did not find expected ',' or ']'",
+            "a.md:3:7: error: invalid YAML: did not find expected ',' or ']' "
+            "(while parsing a flow sequence)",
         ),
         ("---\n- a\n- b\n---\n", "a.md:2: error: expected a mapping of `key: value` lines"),
         (

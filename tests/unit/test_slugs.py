@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.slugs import slugify, unique
+from briefgen.slugs import slugify
 
 
 @pytest.mark.parametrize(
@@ -28,8 +28,3 @@ def test_slugs_are_ascii_and_readable(text: str, slug: str) -> None:
 def test_long_titles_are_cut_at_a_word() -> None:
     slug = slugify("mot " * 40)
     assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("mot")
-
-
-def test_unique_adds_a_number() -> None:
-    taken: set[str] = set()
-    assert [unique("a", taken) for _ in range(3)] == ["a", "a-2", "a-3"]
