@@ -78,8 +78,11 @@ def http_url(value: Any) -> Result:
         return "", ""
     if not isinstance(value, str):
         return "", f"expected an http(s) URL, got {type_name(value)}"
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return "", f"expected an http(s) URL, got {value!r}"
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value.strip():
         return "", f"expected an http(s) URL, got {value!r}"
     return value.strip(), ""
 

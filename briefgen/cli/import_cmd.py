@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli.console import Console
-from briefgen.config import LANG_RE, load_config
+from briefgen.cli.console import Console, ProgressReporter, noise_options
+from briefgen.config import load_project
 from briefgen.diagnostics import BriefgenError
 from briefgen.ingest.dates import parse_user_date
-from briefgen.ingest.importer import ImportOptions, ImportReport, Row, run_import
+from briefgen.ingest.importer import ImportOptions, ImportReport, Row, clean_topics, run_import
+from briefgen.ingest.lang import normalize_tag
+from briefgen.ingest.store import is_http_url
 
 COLUMNS = ("file", "entry", "title", "date", "outlet", "lang", "words", "missing")
 TITLE_WIDTH = 48
@@ -29,15 +31,19 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not value.startswith(("http://", "https://")):
+    if value is not None and not is_http_url(value):
         raise click.BadParameter(f"expected an http(s) URL, got {value!r}")
     return value
 
 
 def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not LANG_RE.match(value):
+    """A BCP 47 tag, as written in entries: `en_gb` -> `en-GB`."""
+    if value is None:
+        return None
+    tag = normalize_tag(value)
+    if not tag:
         raise click.BadParameter(f"expected a language tag such as 'fr' or 'en-GB', got {value!r}")
-    return value
+    return tag
 
 
 @click.command("import")
@@ -54,6 +60,7 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
     show_default=True,
     help="Seconds to wait for a URL to answer.",
 )
+@noise_options
 @click.pass_obj
 def import_command(
     console: Console,
@@ -71,19 +78,19 @@ def import_command(
     feed, a folder of those, an http(s) URL, or - for standard input.
     """
     try:
-        config = load_config(Path.cwd())
+        config = load_project(Path.cwd())
     except BriefgenError as err:
         console.fail(err)
     options = ImportOptions(
-        topics=tuple(topics),
+        topics=clean_topics(topics),
         source_url=source_url or "",
         date=parse_user_date(date_text, config.zone) if date_text else None,
         lang=lang or "",
         dry_run=dry_run,
         timeout=timeout,
     )
-    with console.progress("Importing") as progress:
-        report = run_import(config, paths, options, progress=progress, stdin=sys.stdin.buffer)
+    progress = ProgressReporter(console, "Importing")
+    report = run_import(config, paths, options, progress=progress, stdin=sys.stdin.buffer)
     _print_report(console, report, dry_run=dry_run)
     console.diagnostics(report.diagnostics)
     if report.failed:

@@ -117,7 +117,10 @@ def find_prose_date(
 
 def date_from_url(url: str) -> date | None:
     """The date in a URL path such as `/news/2023/9/4/slug`, else None."""
-    found = URL_DATE.search(urlsplit(url).path)
+    try:
+        found = URL_DATE.search(urlsplit(url).path)
+    except ValueError:  # not a URL after all (`http://[::1`)
+        return None
     if not found:
         return None
     try:

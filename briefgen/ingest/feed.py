@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import email.utils
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from briefgen.ingest.article import Article, IngestError
 from briefgen.ingest.dates import DateValue, parse_iso
+from briefgen.ingest.lang import normalize_tag
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.rules import Rules, normalize_space
 from briefgen.ingest.text import escape_markdown, finish_article, first_sentence, unescape_markdown
@@ -27,7 +28,7 @@ def feed_to_articles(
     if not parsed.entries:
         raise IngestError("the feed has no items")
     feed_title = normalize_space(str(parsed.feed.get("title", "")))
-    feed_lang = str(parsed.feed.get("language", "") or "").split("-")[0].lower()
+    feed_lang = normalize_tag(str(parsed.feed.get("language", "") or ""))
     articles: list[Article] = []
     skipped: list[str] = []
     for number, item in enumerate(parsed.entries, start=1):
@@ -110,7 +111,8 @@ def _item_date(item: Any, zone: tzinfo | None) -> DateValue | None:
             parsed: datetime = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
             continue
-        return parsed
+        # RFC 2822's `-0000` is UTC "with no local offset known": email.utils gives it naive
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
     return None
 
 

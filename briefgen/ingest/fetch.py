@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import urllib.error
 import urllib.request
@@ -28,8 +29,8 @@ def describe_size(size: int) -> str:
 
 def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fetched:
     """GET `url`; raises `IngestError("cannot fetch: …")` on any failure."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
@@ -50,5 +51,15 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> 
         raise IngestError(f"cannot fetch: {reason}") from exc
     except TimeoutError as exc:
         raise IngestError(f"cannot fetch: timed out after {timeout:g} s") from exc
-    except (OSError, ValueError) as exc:
-        raise IngestError(f"cannot fetch: {exc}") from exc
+    except (http.client.InvalidURL, ValueError) as exc:
+        raise IngestError(f"cannot fetch: invalid URL ({one_line(exc)})") from exc
+    except http.client.HTTPException as exc:
+        reason = one_line(exc) or type(exc).__name__
+        raise IngestError(f"cannot fetch: bad HTTP response ({reason})") from exc
+    except OSError as exc:
+        raise IngestError(f"cannot fetch: {one_line(exc)}") from exc
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (messages are one line each)."""
+    return " ".join(str(exc).split())

@@ -12,6 +12,7 @@ from lxml import etree
 
 from briefgen.ingest.article import Article, IngestError
 from briefgen.ingest.dates import DateValue, local_day, parse_iso
+from briefgen.ingest.lang import normalize_tag
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.rules import Rules, normalize_space
 from briefgen.ingest.text import finish_article, unescape_markdown
@@ -65,7 +66,7 @@ def html_to_article(
         source_name=normalize_space(facts.get("sitename") or meta.get("site_name") or ""),
         authors=authors,
         summary=summary,
-        default_lang=meta.get("lang", "").split("-")[0].lower() or default_lang,
+        default_lang=normalize_tag(meta.get("lang", "")) or default_lang,
     )
 
 

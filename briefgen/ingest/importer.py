@@ -1,39 +1,45 @@
 """Walk the inputs, turn each into articles, and write them as entries.
 
 Never loses or clobbers anything: an article already in `content/` (same
-source URL, or same body text) is reported and not written again; a
-different article with a taken file name gets `-2`, `-3`…; each file is
-written to a temporary file beside its target and linked into place only if
-the name is still free. A dry run writes nothing. Nothing here prints: the
-result is an `ImportReport` of rows and diagnostics.
+source URL, or same body text) is reported and not written again, and a new
+one never replaces a file (see `store`). An article without a date is
+written as a draft, never with an invented date. A dry run writes nothing.
+Nothing here prints: the result is an `ImportReport` of rows and diagnostics.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostic, error, warning
-from briefgen.frontmatter import split
+from briefgen.frontmatter import FENCE
 from briefgen.ingest.article import Article, IngestError, missing_fields
 from briefgen.ingest.dates import DateValue
 from briefgen.ingest.decode import DecodeError, decode
 from briefgen.ingest.entry import body_hash, entry_path, format_date, render_entry
 from briefgen.ingest.fetch import MAX_BYTES, TIMEOUT, describe_size, fetch
 from briefgen.ingest.rules import Rules, build_rules
+from briefgen.ingest.store import (
+    ContentIndex,
+    free_name,
+    is_http_url,
+    normalize_url,
+    scan_content,
+    write_new,
+)
 from briefgen.ingest.text import text_to_article
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt", ".text", *MARKDOWN_SUFFIXES)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES
 Progress = Callable[[int, int], None]
+ALREADY_AN_ENTRY = "already a briefgen entry (front matter found): copy it into content/ instead"
 
 
 @dataclass(frozen=True)
@@ -81,15 +87,6 @@ class Input:
     url: str = ""
 
 
-@dataclass
-class _Index:
-    """What `content/` already holds: source URLs, body hashes, file names."""
-
-    urls: dict[str, str] = field(default_factory=dict)
-    hashes: dict[str, str] = field(default_factory=dict)
-    taken: set[str] = field(default_factory=set)
-
-
 def run_import(
     config: Config,
     inputs: Sequence[str],
@@ -113,7 +110,7 @@ def run_import(
             report.diagnostics.append(error(source.label, 0, str(exc), code="import"))
         else:
             for article in articles:
-                article = apply_options(article, options, rules)
+                article = apply_options(drop_bad_source_url(article), options, rules)
                 _store(article, source, config, options, index, report)
         report.diagnostics.extend(
             warning(source.label, 0, text, code="import") for text in warnings
@@ -211,6 +208,9 @@ def read_articles(
         raise IngestError(str(exc)) from exc
     if not text.strip():
         raise IngestError("empty file (expected the text of an article)")
+    is_markdown = source.path is not None and source.path.suffix.lower() in MARKDOWN_SUFFIXES
+    if is_markdown and has_front_matter(text):
+        raise IngestError(ALREADY_AN_ENTRY)
     if kind == "html":
         from briefgen.ingest.html import html_to_article
 
@@ -219,8 +219,16 @@ def read_articles(
     if not article.body_markdown.strip():
         raise IngestError("no article text found (only a title and site furniture)")
     if url and not article.source_url:
-        article = replace(article, source_url=url)
+        article = with_source_url(article, url, rules)
     return [article]
+
+
+def has_front_matter(text: str) -> bool:
+    """A `---` first line and a closing `---` (or `...`) line: a Markdown file's front matter."""
+    lines = text.removeprefix("\ufeff").splitlines()
+    if not lines or lines[0].rstrip() != FENCE:
+        return False
+    return any(line.rstrip() in (FENCE, "...") for line in lines[1:])
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
@@ -253,20 +261,34 @@ def sniff_kind(suffix: str, content_type: str, data: bytes) -> str:
 
 def apply_options(article: Article, options: ImportOptions, rules: Rules) -> Article:
     """`--date`, `--source-url`, `--topic`, `--lang` fill or override the found fields."""
-    changes: dict[str, object] = {}
-    if options.date is not None:
-        changes["date"] = options.date
     if options.source_url:
-        changes["source_url"] = options.source_url
-        if not article.source_name:
-            changes["source_name"] = rules.outlet_for(options.source_url)
-    if options.topics:
-        changes["topics"] = options.topics
+        article = with_source_url(article, options.source_url, rules)
+    topics = clean_topics(options.topics)
+    if topics:
+        article = replace(article, topics=topics)
     if options.lang:
-        changes["lang"] = options.lang
-    if not changes:
+        article = replace(article, lang=options.lang)
+    if options.date is not None:
+        article = recount_missing(replace(article, date=options.date))
+    return article
+
+
+def drop_bad_source_url(article: Article) -> Article:
+    """A source URL found in the input that is not a usable http(s) URL is not written."""
+    if not article.source_url or is_http_url(article.source_url):
         return article
-    article = replace(article, **changes)  # type: ignore[arg-type]
+    note = f"source URL left out: not a valid http(s) URL ({article.source_url!r})"
+    return recount_missing(replace(article, source_url="", notes=(*article.notes, note)))
+
+
+def with_source_url(article: Article, url: str, rules: Rules) -> Article:
+    """`source.url` set to `url` (an option, or where the input was fetched): the
+    outlet looked up from its host when none was found, the gaps counted again."""
+    name = article.source_name or rules.outlet_for(url)
+    return recount_missing(replace(article, source_url=url, source_name=name))
+
+
+def recount_missing(article: Article) -> Article:
     return replace(
         article,
         missing=missing_fields(
@@ -278,45 +300,9 @@ def apply_options(article: Article, options: ImportOptions, rules: Rules) -> Art
     )
 
 
-def normalize_url(url: str) -> str:
-    """The URL as a dedupe key: no fragment, no tracking parameters, no trailing slash."""
-    parts = urlsplit(url.strip())
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(("utm_", "fbclid"))]
-    )
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit(
-        (
-            "https" if parts.scheme == "http" else parts.scheme,
-            parts.netloc.lower().removeprefix("www."),
-            path,
-            query,
-            "",
-        )
-    )
-
-
-def scan_content(config: Config) -> _Index:
-    """Read the front matter and body of every existing entry, for dedupe."""
-    index = _Index()
-    root = config.content_path
-    if not root.is_dir():
-        return index
-    for path in sorted(root.rglob("*.md")):
-        relative = path.relative_to(config.root).as_posix()
-        index.taken.add(relative)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        document, _problems = split(text, relative)
-        if document is None:
-            continue
-        source = document.meta.data.get("source")
-        if isinstance(source, dict) and isinstance(source.get("url"), str):
-            index.urls.setdefault(normalize_url(source["url"]), relative)
-        index.hashes.setdefault(body_hash(document.body), relative)
-    return index
+def clean_topics(topics: Sequence[str]) -> tuple[str, ...]:
+    """`--topic` values without surrounding spaces; empty and repeated ones left out."""
+    return tuple(dict.fromkeys(topic.strip() for topic in topics if topic.strip()))
 
 
 def _store(
@@ -324,7 +310,7 @@ def _store(
     source: Input,
     config: Config,
     options: ImportOptions,
-    index: _Index,
+    index: ContentIndex,
     report: ImportReport,
 ) -> None:
     digest = body_hash(article.body_markdown)
@@ -346,11 +332,12 @@ def _store(
         )
         return
     content_dir = config.content_path.relative_to(config.root).as_posix()
-    relative = _free_name(f"{content_dir}/{entry_path(article, config.zone)}", index, config.root)
-    text = render_entry(article)
+    relative = free_name(f"{content_dir}/{entry_path(article, config.zone)}", index, config.root)
+    # never an invented date: without one the entry is a draft, left out of builds
+    text = render_entry(article, draft=True if article.date is None else None)
     if not options.dry_run:
         try:
-            relative = _write_new(config.root, relative, text, index)
+            relative = write_new(config.root, relative, text, index)
         except OSError as exc:
             report.diagnostics.append(
                 error(
@@ -368,42 +355,6 @@ def _store(
     report.texts[relative] = text
     status = "would write" if options.dry_run else "written"
     report.rows.append(_row(source, article, status, relative))
-
-
-def _free_name(relative: str, index: _Index, root: Path) -> str:
-    stem, suffix = relative.removesuffix(".md"), ".md"
-    candidate, number = relative, 2
-    while candidate in index.taken or (root / candidate).exists():
-        candidate = f"{stem}-{number}{suffix}"
-        number += 1
-    return candidate
-
-
-def _write_new(root: Path, relative: str, text: str, index: _Index) -> str:
-    """Write atomically under a free name (never replacing a file); return the name used."""
-    target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        while True:
-            try:
-                os.link(temp_name, target)
-                return target.relative_to(root).as_posix()
-            except FileExistsError:
-                index.taken.add(target.relative_to(root).as_posix())
-                target = root / _free_name(relative, index, root)
-            except OSError:
-                if target.exists():
-                    raise
-                os.replace(temp_name, target)
-                return target.relative_to(root).as_posix()
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
 
 
 def _row(
@@ -427,7 +378,9 @@ def missing_hints(missing: Sequence[str], path: str) -> tuple[str, ...]:
     """One line per field that could not be found, saying how to fill it."""
     hints = []
     if "date" in missing:
-        hints.append(f"no date found: pass --date or edit {path}")
+        hints.append(
+            f"no date found: pass --date or edit {path} (written as a draft until it has a date)"
+        )
     if "source.url" in missing and "source.name" in missing:
         hints.append(f"no source found: pass --source-url or edit {path}")
     elif "source.url" in missing:

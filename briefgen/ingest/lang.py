@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from briefgen.config import LANG_RE
+
 STOPWORDS: dict[str, frozenset[str]] = {
     "fr": frozenset(
         [
@@ -195,3 +197,22 @@ def detect_language(text: str) -> str:
     best, best_hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     return best if best_hits >= MIN_LEAD * runner_up else ""
+
+
+def normalize_tag(tag: str) -> str:
+    """A declared language tag (`<html lang>`, a feed's `<language>`) as BCP 47.
+
+    `en_US`, `en-us` -> `en-US`; `zh_hant_tw` -> `zh-Hant-TW`. A tag that is
+    still not a language tag (`english`, `fr-`) gives "": detection decides.
+    """
+    first, *rest = re.split("[-_]", tag.strip())
+    subtags = [first.lower()]
+    for subtag in rest:
+        if len(subtag) == 2 and subtag.isalpha():
+            subtags.append(subtag.upper())
+        elif len(subtag) == 4 and subtag.isalpha():
+            subtags.append(subtag.title())
+        else:
+            subtags.append(subtag.lower())
+    normalized = "-".join(subtags)
+    return normalized if LANG_RE.match(normalized) else ""

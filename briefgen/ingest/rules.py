@@ -196,7 +196,10 @@ class Rules:
 
     def outlet_for(self, url: str) -> str:
         """The outlet's name for the host of `url`: the map, else the bare host."""
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # not a URL after all (`http://[::1`)
+            return ""
         if not host:
             return ""
         for candidate in (host, host.removeprefix("www.")):

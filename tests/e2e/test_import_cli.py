@@ -21,6 +21,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def briefgen(project: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+    """`briefgen ARGS…` run in the folder `project` (the project itself, or a folder in it)."""
     result = subprocess.run(
         [sys.executable, "-m", "briefgen", *args],
         cwd=project,
@@ -68,11 +69,13 @@ def test_seed_folder_import_and_reimport(project: Path) -> None:
         "words",
         "missing",
     ]
+    undated = "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
     assert (
-        "no date found: pass --date or edit "
-        "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
+        f"no date found: pass --date or edit {undated} (written as a draft until it has a date)"
     ) in out
     assert out[-1] == "5 entries written"
+    front_matter = (project / undated).read_text(encoding="utf-8").split("\n---\n")[0]
+    assert "\ndraft: true" in front_matter and "\ndate:" not in front_matter
     again = briefgen(project, "import", str(SEEDS))
     assert again.returncode == 0
     assert again.stdout.splitlines()[-1] == "0 entries written, 5 already imported (nothing new)"
@@ -96,20 +99,84 @@ def test_usage_errors_exit_2(project: Path) -> None:
     assert "expected YYYY-MM-DD or an ISO 8601 date-time" in bad_date.stderr
     assert briefgen(project, "import").returncode == 2
     assert briefgen(project, "import", "x.txt", "--source-url", "ftp://x").returncode == 2
+    assert briefgen(project, "import", "x.txt", "--source-url", "http://[::1/x").returncode == 2
+    assert briefgen(project, "import", "x.txt", "--lang", "english").returncode == 2
+
+
+def test_lang_option_is_written_as_bcp47(project: Path) -> None:
+    (project / "a.txt").write_text("Titre\n\nUn paragraphe.\n", encoding="utf-8")
+    result = briefgen(project, "import", "a.txt", "--lang", "fr_ca", "--date", "2023-09-13")
+    assert result.returncode == 0, result.stderr
+    assert "\nlang: fr-CA\n" in (project / "content/2023/09/13-titre.md").read_text("utf-8")
+
+
+def test_noise_options_on_the_subcommand(project: Path) -> None:
+    inbox = project / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Titre\n\nUn paragraphe.\n", encoding="utf-8")
+    (inbox / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    warning = "inbox/photo.jpg: warning: skipped: not a text, HTML or feed file"
+    normal = briefgen(project, "import", "inbox", "--dry-run")
+    assert normal.returncode == 0 and warning in normal.stderr
+    quiet = briefgen(project, "import", "-q", "inbox", "--dry-run")
+    assert quiet.returncode == 0, quiet.stderr
+    assert warning not in quiet.stderr
+    verbose = briefgen(project, "import", "inbox", "--dry-run", "-v")
+    assert verbose.returncode == 0, verbose.stderr
+    assert '\n---\ntitle: "Titre"\n' in verbose.stdout  # the entry a dry run would write
+
+
+def test_run_from_a_folder_inside_the_project(project: Path) -> None:
+    (project / "content" / "inbox").mkdir(parents=True)
+    (project / "content" / "inbox" / "a.txt").write_text(
+        "Titre\n\nUn paragraphe.\n", encoding="utf-8"
+    )
+    result = briefgen(project / "content", "import", "inbox/a.txt", "--date", "2023-09-13")
+    assert result.returncode == 0, result.stderr
+    assert entries(project) == ["content/2023/09/13-titre.md"]
+    assert not (project / "content" / "content").exists()
+
+
+def test_outside_a_project_stops_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Titre\n\nUn paragraphe.\n", encoding="utf-8")
+    result = briefgen(tmp_path, "import", "a.txt")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: no briefgen.yaml in {tmp_path.resolve()} or any folder above it "
+        "(expected a briefing project: `briefgen init DIR` makes one)"
+    ]
+    assert not (tmp_path / "content").exists()
 
 
 def test_bad_inputs_fail_with_one_line_each_and_exit_1(project: Path) -> None:
     (project / "empty.txt").write_bytes(b"")
     (project / "image.png.txt").write_bytes((FIXTURES / "binary.png").read_bytes())
     (project / "good.txt").write_text("Titre\n\nUn premier paragraphe.\n", encoding="utf-8")
-    result = briefgen(project, "import", "empty.txt", "image.png.txt", "good.txt")
+    (project / "x.md").write_text("---\ntitle: X\ndate: 2023-09-14\n---\nCorps.\n", "utf-8")
+    args = ("empty.txt", "image.png.txt", "x.md", "good.txt", "http://[::1", "http://exa mple.com/")
+    result = briefgen(project, "import", *args)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-2:] == [
+    assert sorted(result.stderr.splitlines()) == [
         "empty.txt: error: empty file (expected the text of an article)",
+        "http://[::1: error: cannot fetch: invalid URL (Invalid IPv6 URL)",
+        "http://exa mple.com/: error: cannot fetch: invalid URL (URL can't contain control "
+        "characters. 'exa mple.com' (found at least ' '))",
         "image.png.txt: error: binary file (expected text, HTML or a feed)",
+        "x.md: error: already a briefgen entry (front matter found): copy it into content/ instead",
     ]
     assert entries(project) == ["content/undated/titre.md"]
-    assert result.stdout.splitlines()[-1] == "1 entry written, 2 failed"
+    assert result.stdout.splitlines()[-1] == "1 entry written, 5 failed"
+
+
+def test_invalid_url_in_a_dry_run(project: Path) -> None:
+    result = briefgen(project, "import", "http://[::1", "--dry-run")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "http://[::1: error: cannot fetch: invalid URL (Invalid IPv6 URL)"
+    ]
+    assert result.stdout.splitlines()[-1] == (
+        "would write 0 entries (dry run: nothing written), 1 failed"
+    )
 
 
 def test_stdin(project: Path) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from briefgen.config import load_config
 from briefgen.frontmatter import split
+from briefgen.ingest import importer
+from briefgen.ingest.fetch import Fetched
 from briefgen.ingest.importer import ImportOptions, ImportReport, run_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -180,7 +182,26 @@ def test_undated_article_is_written_and_reported(project: Path) -> None:
     (project / "b.txt").write_text("Un titre\n\nUn paragraphe sans date.\n", encoding="utf-8")
     (row,) = run(project, "b.txt").rows
     assert row.path == "content/undated/un-titre.md"
-    assert row.missing[0] == "no date found: pass --date or edit content/undated/un-titre.md"
+    assert row.missing[0] == (
+        "no date found: pass --date or edit content/undated/un-titre.md "
+        "(written as a draft until it has a date)"
+    )
+
+
+def test_undated_article_is_a_draft_without_an_invented_date(project: Path) -> None:
+    (project / "b.txt").write_text("Un titre\n\nUn paragraphe sans date.\n", encoding="utf-8")
+    (row,) = run(project, "b.txt").rows
+    document, problems = split((project / row.path).read_text(encoding="utf-8"), row.path)
+    assert problems == [] and document is not None
+    assert "date" not in document.meta.data
+    assert document.meta.data["draft"] is True
+    assert list(document.meta.data)[-1] == "draft"  # DESIGN order: draft comes last
+
+
+def test_dated_article_is_not_a_draft(project: Path) -> None:
+    (project / "b.txt").write_text("Un titre\n\nUn paragraphe sans date.\n", encoding="utf-8")
+    (row,) = run(project, "b.txt", date=date(2023, 9, 14)).rows
+    assert "draft" not in (project / row.path).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -290,3 +311,104 @@ def test_progress_is_reported_per_input(project: Path) -> None:
         cwd=project,
     )
     assert calls == [(1, 2), (2, 2)]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://[::1", "invalid URL (Invalid IPv6 URL)"),
+        (
+            "http://exa mple.com/",
+            "invalid URL (URL can't contain control characters. 'exa mple.com' "
+            "(found at least ' '))",
+        ),
+    ],
+)
+def test_invalid_url_is_one_line_and_the_batch_goes_on(
+    project: Path, url: str, reason: str
+) -> None:
+    (project / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, url, "good.txt", dry_run=True)
+    assert [str(d) for d in report.diagnostics] == [f"{url}: error: cannot fetch: {reason}"]
+    assert report.failed
+    assert [row.input for row in report.rows] == ["good.txt"]
+
+
+def test_markdown_entry_is_refused_and_the_batch_goes_on(project: Path) -> None:
+    (project / "x.md").write_text(
+        '---\ntitle: "Déjà une entrée"\ndate: 2023-09-14\n---\nLe corps.\n', encoding="utf-8"
+    )
+    (project / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, "x.md", "good.txt")
+    assert [str(d) for d in report.diagnostics] == [
+        "x.md: error: already a briefgen entry (front matter found): copy it into content/ instead"
+    ]
+    assert [row.input for row in report.rows] == ["good.txt"]
+
+
+def test_markdown_without_front_matter_is_raw_text(project: Path) -> None:
+    (project / "notes.md").write_text(ARTICLE, encoding="utf-8")
+    (project / "rule.md").write_text("---\n" + ARTICLE.replace("kim-visite", "x"), encoding="utf-8")
+    report = run(project, "notes.md", "rule.md")
+    assert report.diagnostics == []
+    assert [row.input for row in report.rows] == ["notes.md", "rule.md"]  # no closing fence
+    assert report.rows[0].title == "Kim Jong Un en visite militaire"
+    assert report.rows[0].status == "written"
+
+
+def test_text_fetched_by_url_gets_its_source_and_outlet(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://www.example-news.fr/2023/09/14/kim-visite.txt"
+    text = ARTICLE.replace("Source: https://www.example-news.fr/2023/09/14/kim-visite\n", "")
+
+    def fake_fetch(requested: str, **_options: object) -> Fetched:
+        assert requested == url
+        return Fetched(url, text.encode("utf-8"), "text/plain")
+
+    monkeypatch.setattr(importer, "fetch", fake_fetch)
+    (row,) = run(project, url).rows
+    assert row.outlet == "Les Nouvelles"  # from the host, as with --source-url
+    assert row.missing == (f"no author found: edit {row.path}",)
+    entry = (project / row.path).read_text(encoding="utf-8")
+    assert f'source:\n  name: "Les Nouvelles"\n  url: "{url}"\n' in entry
+
+
+@pytest.mark.parametrize(
+    ("topics", "expected"),
+    [
+        (("", "  "), "topics: [Défense]\n"),  # only empty values: the rules' topics stay
+        ((" Asie ", "", "Asie", "Défense"), "topics: [Asie, Défense]\n"),
+    ],
+)
+def test_empty_topic_options_are_ignored(
+    project: Path, topics: tuple[str, ...], expected: str
+) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (row,) = run(project, "a.txt", topics=topics).rows
+    entry = (project / row.path).read_text(encoding="utf-8")
+    assert expected in entry
+    assert '""' not in entry
+
+
+def test_source_url_that_does_not_parse_is_left_out(project: Path) -> None:
+    text = ARTICLE.replace("https://www.example-news.fr/2023/09/14/kim-visite", "http://[::1/x")
+    (project / "a.txt").write_text(text, encoding="utf-8")
+    (row,) = run(project, "a.txt").rows
+    assert row.notes == ("source URL left out: not a valid http(s) URL ('http://[::1/x')",)
+    assert "no source found: pass --source-url or edit" in row.missing[0]
+    assert "[::1" not in (project / row.path).read_text(encoding="utf-8")
+
+
+def test_rss_date_without_offset_is_written_as_utc(project: Path) -> None:
+    (project / "feed.xml").write_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        b"<item><title>Kim visite une base</title><link>https://wire.example/a</link>"
+        b"<pubDate>Wed, 13 Sep 2023 23:30:00 -0000</pubDate>"
+        b"<description>Kim Jong Un a visit\xc3\xa9 une base militaire.</description></item>"
+        b"</channel></rss>"
+    )
+    (row,) = run(project, "feed.xml").rows
+    entry = (project / row.path).read_text(encoding="utf-8")
+    assert "date: 2023-09-13T23:30:00+00:00\n" in entry
+    assert row.path == "content/2023/09/14-kim-visite-une-base.md"  # the day in Europe/Paris

@@ -92,3 +92,33 @@ def test_item_without_text_is_skipped_and_said() -> None:
     articles, skipped = feed_to_articles(data, RULES, PARIS)
     assert [a.title for a in articles] == ["Kept"]
     assert skipped == ["item 1 skipped: it has neither a title nor any text"]
+
+
+def _rss(language: str, pub_date: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<language>{language}</language>"
+        "<item><title>Brief</title><link>https://wire.example/2023/brief</link>"
+        f"<pubDate>{pub_date}</pubDate><description>Vostochny, 13.09.</description></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("language", "lang"),
+    [
+        ("en_US", "en-US"),  # as some feeds write it: still a BCP 47 tag in the entry
+        ("fr-fr", "fr-FR"),
+        ("english", "de"),  # not a language tag: the default is used
+    ],
+)
+def test_feed_language_is_a_bcp47_tag(language: str, lang: str) -> None:
+    data = _rss(language, "Wed, 13 Sep 2023 10:00:00 +0200")
+    (article,), _ = feed_to_articles(data, RULES, PARIS, default_lang="de")
+    assert article.lang == lang
+
+
+def test_rfc822_date_with_minus_zero_offset_is_utc() -> None:
+    (article,), _ = feed_to_articles(_rss("en", "Wed, 13 Sep 2023 10:00:00 -0000"), RULES, PARIS)
+    assert isinstance(article.date, datetime)
+    assert article.date.isoformat() == "2023-09-13T10:00:00+00:00"

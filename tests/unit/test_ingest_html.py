@@ -125,3 +125,26 @@ def test_meta_tags_are_the_fallback() -> None:
 )
 def test_html_to_markdown(html: str, markdown: str) -> None:
     assert html_to_markdown(html, base_url="https://site.example/page") == markdown
+
+
+# 50 words that are neither French nor English stop words: the page's tag decides
+UNRECOGNISED = " ".join(["Vostochny Kosmodrom Amur Primorye Khabarovsk"] * 10)
+
+
+@pytest.mark.parametrize(
+    ("declared", "lang"),
+    [
+        ("fr_FR", "fr-FR"),
+        ("en_us", "en-US"),
+        ("fr-ca", "fr-CA"),
+        ("francais", "de"),  # not a language tag: the default is used
+    ],
+)
+def test_page_language_is_a_bcp47_tag(declared: str, lang: str) -> None:
+    html = (
+        f'<html lang="{declared}"><head><title>Kosmodrom</title></head><body>'
+        f"<article><h1>Kosmodrom</h1><p>{UNRECOGNISED}.</p><p>{UNRECOGNISED}.</p></article>"
+        "</body></html>"
+    )
+    article = html_to_article(html, RULES, PARIS, default_lang="de")
+    assert article.lang == lang
