@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from briefgen import __version__
-from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.diagnostics import BriefgenError, Diagnostic, error, warning
 
 Progress = Callable[[int, int], None]
 
@@ -109,7 +109,8 @@ def check_site(
     """Check every internal link, anchor and asset of the site built in `site_dir`.
 
     Diagnostics name the file as `display/relative/path` (default: the folder's
-    name) with the line of the reference, and say `link: why`.
+    name) with the line of the reference, and say `link: why`. A malformed
+    `base_url` raises `BriefgenError`.
     """
     prefix = (display or site_dir.name).rstrip("/")
     files = sorted(_site_files(site_dir))
@@ -346,9 +347,13 @@ class _Site:
     """The site as served under its base URL: maps a URL to a file, or says why it cannot."""
 
     def __init__(self, base_url: str, files: set[str], scanned: dict[str, ScannedFile]) -> None:
-        parts = urlsplit(base_url)
+        try:
+            parts = urlsplit(base_url)
+            self.host = ((parts.hostname or "").lower(), parts.port)
+        except ValueError:
+            problem = error("", 0, f"malformed URL: {base_url}", field="base_url")
+            raise BriefgenError([problem]) from None
         self.origin = f"{parts.scheme}://{parts.netloc}"
-        self.host = ((parts.hostname or "").lower(), parts.port)
         self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
         self.files = files
         self.dirs = {posixpath.dirname(name) for name in files}
@@ -362,15 +367,19 @@ class _Site:
         """None when `url` (found in file `name`) works, else why not, or the external URL."""
         if url.startswith("<malformed XML"):
             return url.strip("<>").split(": ", 1)[-1]
-        written = urlsplit(url)
-        if written.scheme.lower() in _SKIPPED_SCHEMES:
-            return None
-        if written.scheme and written.scheme.lower() not in ("http", "https"):
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            return "malformed URL"
+        if scheme in _SKIPPED_SCHEMES or (scheme and scheme not in ("http", "https")):
             return None
         base = self.page_url(name)
         if page.base_href:
-            base = urljoin(base, page.base_href)
-        elif name == "404.html" and not written.scheme and not url.startswith(("/", "#", "?")):
+            try:
+                base = urljoin(base, page.base_href)
+            except ValueError:
+                return f"the page's <base href> is a malformed URL: {page.base_href}"
+        elif name == "404.html" and not scheme and not url.startswith(("/", "#", "?")):
             return (
                 "relative link in the 404 page, which is served at any missing URL: "
                 f"use a link from the base path ({self.base_path}…)"

@@ -7,6 +7,11 @@ on top of the remote branch's current tip, and pushed as
 `<commit>:refs/heads/<branch>`. HEAD, the index and the working tree of the
 project are never read or written. Library code: problems are raised as
 `BriefgenError`, nothing is printed.
+
+Every deploy commit carries the trailer `Deployed-by: briefgen`. A remote branch
+whose tip lacks it holds something else (often the project's own source), so
+deploying onto it, like deploying to the branch checked out in the project, is
+refused unless forced: the site would replace its files.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from pathlib import Path
 from briefgen.diagnostics import BriefgenError, error
 
 DEFAULT_BRANCH = "gh-pages"
+TRAILER_KEY = "Deployed-by"
+TRAILER_VALUE = "briefgen"
+_TRAILERS = f"%(trailers:key={TRAILER_KEY},valueonly)"
 # Variables that would point git at another repository, index or work tree.
 _GIT_LOCATION_VARS = (
     "GIT_DIR",
@@ -107,9 +115,10 @@ class DeployResult:
 
     remote: str
     branch: str
-    commit: str
+    commit: str  # the branch's tip after the deploy
     parent: str | None  # the branch's previous tip; None when the branch is new
     files: int
+    changed: bool = True  # False: the site is the tip's tree already, nothing was pushed
 
 
 def deploy(
@@ -120,12 +129,15 @@ def deploy(
     branch: str = DEFAULT_BRANCH,
     message: str | None = None,
     display: str | None = None,
+    force: bool = False,
 ) -> DeployResult:
     """Publish the files of `site_dir` as one new commit on `branch` of `remote`.
 
     The commit's parent is the remote branch's current tip (fetched first), so
-    history is kept and the push is a fast-forward. `display` is how the site
-    folder is named in messages (default: its name).
+    history is kept and the push is a fast-forward. Nothing is committed when
+    the site equals that tip's tree. Without `force`, the branch checked out in
+    the project and a remote branch not made by `deploy` are refused. `display`
+    is how the site folder is named in messages (default: its name).
     """
     shown = (display or site_dir.name).rstrip("/") + "/"
     if not (site_dir / "index.html").is_file():
@@ -133,20 +145,19 @@ def deploy(
     git = _Git(repo_dir)
     git_dir = git.git_dir()
     git.check_branch_name(branch)
+    if not force:
+        git.refuse_checked_out(branch)
     git.check_remote(remote)
     parent = git.fetch_tip(remote, branch)
+    if parent is not None and not force:
+        git.refuse_foreign_tip(remote, branch, parent)
     with tempfile.TemporaryDirectory(prefix="briefgen-deploy-") as scratch:
-        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-        site = site_dir.resolve()
-        tree_git = ["--git-dir", git_dir, "--work-tree", str(site)]
-        git.run([*tree_git, "add", "--all", "--force", "."], env=index, cwd=site)
-        tree = git.run(["write-tree"], env={**index, "GIT_DIR": git_dir}).strip()
-        listing = git.run(["ls-files", "-z"], env={**index, "GIT_DIR": git_dir})
-    files = len([name for name in listing.split("\0") if name])
-    git.check_identity()
-    text = message or _default_message(git)
-    parents = ["-p", parent] if parent else []
-    commit = git.run(["commit-tree", tree, *parents, "-m", text]).strip()
+        tree, files = git.stage(site_dir.resolve(), git_dir, Path(scratch) / "index")
+        if parent is not None and tree == git.tree_of(parent):
+            return DeployResult(remote, branch, parent, parent, files, changed=False)
+        git.check_identity()
+        text = message if message and message.strip() else _default_message(git)
+        commit = git.commit(tree, parent, text, Path(scratch) / "message")
     git.push(remote, commit, branch)
     return DeployResult(remote=remote, branch=branch, commit=commit, parent=parent, files=files)
 
@@ -214,8 +225,31 @@ class _Git:
         return where.strip()
 
     def check_branch_name(self, branch: str) -> None:
-        if self.try_run(["check-ref-format", f"refs/heads/{branch}"]) is None:
+        # --branch applies git's rules for branch names (no leading `-`, not `HEAD`…);
+        # a name it expands (`@{-1}`) is not taken literally either.
+        named = self.try_run(["check-ref-format", "--branch", branch])
+        if named is None or named.strip() != branch:
             raise _problem("--branch", f"not a valid branch name: {branch!r}")
+
+    def refuse_checked_out(self, branch: str) -> None:
+        current = self.try_run(["symbolic-ref", "--quiet", "HEAD"])
+        if current is not None and current.strip() == f"refs/heads/{branch}":
+            raise _problem(
+                "--branch",
+                f"{branch} is the branch checked out in the project: deploying to it would "
+                "replace the project's files with the site (--force to deploy anyway)",
+            )
+
+    def refuse_foreign_tip(self, remote: str, branch: str, tip: str) -> None:
+        """Refuse a branch whose tip was not made by `deploy`: it holds something else."""
+        values = self.run(["log", "-1", "--no-show-signature", f"--format={_TRAILERS}", tip])
+        if TRAILER_VALUE not in (value.strip() for value in values.splitlines()):
+            raise _problem(
+                remote,
+                f"branch {branch} was not made by briefgen deploy (its tip {tip[:12]} has no "
+                f"'{TRAILER_KEY}: {TRAILER_VALUE}' trailer): deploying would replace its files "
+                "with the site (--force to deploy anyway)",
+            )
 
     def check_remote(self, remote: str) -> None:
         if self.try_run(["remote", "get-url", remote]) is not None:
@@ -240,6 +274,31 @@ class _Git:
         if self.try_run(["cat-file", "-e", f"{tip}^{{commit}}"]) is None:
             raise _problem(remote, f"branch {branch} moved while fetching; try again")
         return tip
+
+    def stage(self, site: Path, git_dir: str, index: Path) -> tuple[str, int]:
+        """The tree of the files of `site`, written through a scratch index, and their count."""
+        scratch = {"GIT_INDEX_FILE": str(index)}
+        tree_git = ["--git-dir", git_dir, "--work-tree", str(site)]
+        self.run([*tree_git, "add", "--all", "--force", "."], env=scratch, cwd=site)
+        in_repo = {**scratch, "GIT_DIR": git_dir}
+        tree = self.run(["write-tree"], env=in_repo).strip()
+        listing = self.run(["ls-files", "-z"], env=in_repo)
+        return tree, len([name for name in listing.split("\0") if name])
+
+    def tree_of(self, commit: str) -> str:
+        return self.run(["rev-parse", "--verify", f"{commit}^{{tree}}"]).strip()
+
+    def commit(self, tree: str, parent: str | None, message: str, scratch: Path) -> str:
+        """A commit of `tree` on `parent` whose message ends with the deploy trailer."""
+        scratch.write_text(message.rstrip() + "\n", encoding="utf-8")
+        trailer = f"{TRAILER_KEY}: {TRAILER_VALUE}"
+        # As `git log` reads a commit's trailers: at the very end, a `---` line is text.
+        add = ["--no-divider", "--where", "end", "--if-exists", "addIfDifferent"]
+        add += ["--trailer", trailer]
+        signed = self.run(["interpret-trailers", *add, str(scratch)])
+        scratch.write_text(signed, encoding="utf-8")
+        parents = ["-p", parent] if parent else []
+        return self.run(["commit-tree", tree, *parents, "-F", str(scratch)]).strip()
 
     def check_identity(self) -> None:
         if self.try_run(["var", "GIT_COMMITTER_IDENT"]) is None:

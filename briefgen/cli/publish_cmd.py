@@ -1,4 +1,4 @@
-"""`briefgen check` and `briefgen deploy`."""
+"""`briefgen check` and `briefgen deploy`, run anywhere inside a project."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli.console import Console, noise_options, relative
-from briefgen.config import Config, load_config
+from briefgen.cli.console import Console, noise_options
+from briefgen.config import Config, load_project
 from briefgen.diagnostics import BriefgenError, Diagnostic, error
 
 
@@ -16,7 +16,12 @@ def _plural(count: int, word: str) -> str:
 
 
 def _config(base_url: str | None = None) -> Config:
-    config = load_config(Path.cwd())
+    """The project holding the current folder (the nearest `briefgen.yaml` upwards).
+
+    Files are named relative to the project in messages, as entries are, from
+    whichever folder of the project the command runs.
+    """
+    config = load_project(Path.cwd())
     return config.with_base_url(base_url) if base_url else config
 
 
@@ -24,7 +29,7 @@ def _not_built(config: Config) -> BriefgenError:
     return BriefgenError(
         [
             error(
-                relative(config.output_path) + "/",
+                config.shown(config.output_path) + "/",
                 0,
                 "the site is not built (run `briefgen build` first)",
                 code="not-built",
@@ -62,13 +67,17 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
         console.diagnostics(diagnostics)
         console.fail(_not_built(config))
     with console.progress("Checking external links") as progress:
-        result = check_site(
-            site,
-            config.base_url,
-            display=relative(site),
-            external=external,
-            progress=progress,
-        )
+        try:
+            result = check_site(
+                site,
+                config.base_url,
+                display=config.shown(site),
+                external=external,
+                progress=progress,
+            )
+        except BriefgenError as exc:
+            console.diagnostics(diagnostics)
+            console.fail(exc)
     problems: list[Diagnostic] = [*diagnostics, *result.diagnostics]
     console.diagnostics(problems)
     for url, places in sorted(result.external.items()):
@@ -92,13 +101,24 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
 @click.option("--branch", default="gh-pages", show_default=True, help="The branch to publish.")
 @click.option("-m", "--message", help="The commit message (default: names the source commit).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Deploy even to the branch checked out in the project, or to a remote branch "
+    "whose last commit was not made by briefgen deploy: its files are replaced by the site.",
+)
 @noise_options
 @click.pass_obj
-def deploy_command(console: Console, remote: str, branch: str, message: str | None) -> None:
+def deploy_command(
+    console: Console, remote: str, branch: str, message: str | None, force: bool
+) -> None:
     """Publish the built site as one new commit on a branch of a git remote.
 
     For hosting without GitHub Actions (Settings > Pages > Deploy from a branch).
     The current branch, the index and the working tree are left untouched.
+    Each commit is marked with a "Deployed-by: briefgen" trailer; a branch whose
+    last commit lacks it holds something else and is refused without --force.
+    Nothing is pushed when the site has not changed since the last deploy.
     """
     from briefgen.publish import deploy
 
@@ -112,10 +132,14 @@ def deploy_command(console: Console, remote: str, branch: str, message: str | No
             remote=remote,
             branch=branch,
             message=message,
-            display=relative(config.output_path),
+            display=config.shown(config.output_path),
+            force=force,
         )
     except BriefgenError as exc:
         console.fail(exc)
+    if not result.changed:
+        console.info(f"{result.branch} is already up to date: nothing to deploy")
+        return
     console.info(
         f"Deployed {_plural(result.files, 'file')} to {result.remote} {result.branch}: "
         f"commit {result.commit[:12]}"

@@ -114,8 +114,8 @@ def test_deploy_publishes_exactly_the_site_and_leaves_the_checkout_alone(project
     [[first]] = commits(project)
     assert done.stderr == f"Deployed 6 files to origin gh-pages: commit {first[:12]} (new branch)\n"
     head = git(project, "rev-parse", "--short", "HEAD").strip()
-    message = git(project.parent / "remote.git", "log", "-1", "--format=%s", "gh-pages")
-    assert message == f"Deploy the briefing from main@{head}\n"
+    message = git(project.parent / "remote.git", "log", "-1", "--format=%B", "gh-pages")
+    assert message == f"Deploy the briefing from main@{head}\n\nDeployed-by: briefgen\n\n"
     assert user_state(project) == before
 
     # A second deploy: one more commit on top of the first, with the new site only.
@@ -129,8 +129,8 @@ def test_deploy_publishes_exactly_the_site_and_leaves_the_checkout_alone(project
     expected["index.html"] = "<!DOCTYPE html><title>Updated</title>\n"
     assert remote_files(project, "gh-pages") == expected
     assert remote_files(project, first) == SITE
-    assert git(project.parent / "remote.git", "log", "-1", "--format=%s", "gh-pages") == (
-        "Second edition\n"
+    assert git(project.parent / "remote.git", "log", "-1", "--format=%B", "gh-pages") == (
+        "Second edition\n\nDeployed-by: briefgen\n\n"
     )
     assert done.stderr == (
         f"Deployed 5 files to origin gh-pages: commit {second[:12]} on top of {first[:12]}\n"
@@ -152,8 +152,8 @@ def test_deploy_to_another_branch_and_remote(project: Path, tmp_path: Path) -> N
     assert git(project.parent / "remote.git", "for-each-ref") == ""
 
 
-def test_deploy_keeps_history_made_elsewhere(project: Path, tmp_path: Path) -> None:
-    """A gh-pages branch pushed by someone else is the parent: the push is a fast-forward."""
+def push_hand_made_pages(project: Path, tmp_path: Path) -> str:
+    """A gh-pages branch pushed by someone else, without briefgen: its tip."""
     other = tmp_path / "other"
     git(tmp_path, "clone", "--quiet", str(project.parent / "remote.git"), str(other))
     git(other, "checkout", "--quiet", "--orphan", "gh-pages")
@@ -162,12 +162,140 @@ def test_deploy_keeps_history_made_elsewhere(project: Path, tmp_path: Path) -> N
     git(other, "add", "old.html")
     git(other, "commit", "--quiet", "-m", "Hand-made pages")
     git(other, "push", "--quiet", "origin", "gh-pages")
-    old_tip = git(other, "rev-parse", "HEAD").strip()
+    return git(other, "rev-parse", "HEAD").strip()
+
+
+def test_refuses_a_branch_not_made_by_deploy(project: Path, tmp_path: Path) -> None:
+    old_tip = push_hand_made_pages(project, tmp_path)
+    before = user_state(project)
     done = briefgen(project, "deploy")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"origin: error: branch gh-pages was not made by briefgen deploy (its tip {old_tip[:12]} "
+        "has no 'Deployed-by: briefgen' trailer): deploying would replace its files with the "
+        "site (--force to deploy anyway)\n"
+    )
+    assert commits(project) == [[old_tip]]
+    assert user_state(project) == before
+
+
+def test_force_deploys_on_top_of_history_made_elsewhere(project: Path, tmp_path: Path) -> None:
+    """Forced, the hand-made tip is the parent: history is kept, the push is a fast-forward."""
+    old_tip = push_hand_made_pages(project, tmp_path)
+    done = briefgen(project, "deploy", "--force")
     assert done.returncode == 0, done.stderr
-    [[_new, parent], [old]] = commits(project)
+    [[new, parent], [old]] = commits(project)
     assert parent == old == old_tip
     assert remote_files(project, "gh-pages") == SITE
+    # From then on the branch is briefgen's: no --force needed.
+    write_site(project / "site", {"index.html": "<!DOCTYPE html><title>Updated</title>\n"})
+    done = briefgen(project, "deploy")
+    assert done.returncode == 0, done.stderr
+    assert [c[1:] for c in commits(project)] == [[new], [old_tip], []]
+
+
+def test_refuses_to_replace_the_source_branch_on_the_remote(project: Path) -> None:
+    """The review's repro: `origin` has the project's source on main; deploy --branch main."""
+    remote = project.parent / "remote.git"
+    git(project, "push", "--quiet", "origin", "main")
+    source = git(remote, "rev-parse", "main").strip()
+    git(project, "checkout", "--quiet", "-b", "work")  # main is not checked out
+    done = briefgen(project, "deploy", "--branch", "main")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"origin: error: branch main was not made by briefgen deploy (its tip {source[:12]} "
+        "has no 'Deployed-by: briefgen' trailer): deploying would replace its files with the "
+        "site (--force to deploy anyway)\n"
+    )
+    assert git(remote, "rev-parse", "main").strip() == source
+    assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main\n"
+    # --force is the way to do it on purpose: on top of the source, which stays in history.
+    done = briefgen(project, "deploy", "--branch", "main", "--force")
+    assert done.returncode == 0, done.stderr
+    [[_deployed, parent], *_history] = commits(project, "main")
+    assert parent == source
+    assert remote_files(project, "main") == SITE
+
+
+@pytest.mark.parametrize("pushed", [False, True])
+def test_refuses_the_branch_checked_out_in_the_project(project: Path, pushed: bool) -> None:
+    remote = project.parent / "remote.git"
+    if pushed:
+        git(project, "push", "--quiet", "origin", "main")
+    refs = git(remote, "for-each-ref")
+    before = user_state(project)
+    done = briefgen(project, "deploy", "--branch", "main")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "--branch: error: main is the branch checked out in the project: deploying to it "
+        "would replace the project's files with the site (--force to deploy anyway)\n"
+    )
+    assert git(remote, "for-each-ref") == refs
+    assert user_state(project) == before
+
+
+def test_force_deploys_to_the_branch_checked_out(project: Path) -> None:
+    before = user_state(project)
+    done = briefgen(project, "deploy", "--branch", "main", "--force")
+    assert done.returncode == 0, done.stderr
+    assert remote_files(project, "main") == SITE
+    assert user_state(project) == before
+
+
+def test_redeploying_an_unchanged_site_pushes_nothing(project: Path) -> None:
+    assert briefgen(project, "deploy").returncode == 0
+    [[first]] = commits(project)
+    done = briefgen(project, "deploy", "--message", "Again")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == "gh-pages is already up to date: nothing to deploy\n"
+    assert commits(project) == [[first]]
+    # A change is deployed again.
+    (project / "site" / "CNAME").unlink()
+    done = briefgen(project, "deploy")
+    assert done.returncode == 0, done.stderr
+    assert [c[1:] for c in commits(project)] == [[first], []]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Edition 2\n\n---\nNotes below a divider line",
+        "Edition 2\n\nReviewed-by: Desk <desk@example.org>",
+        "Edition 2\n\nDeployed-by: briefgen",
+    ],
+)
+def test_every_message_carries_the_trailer_once(project: Path, message: str) -> None:
+    done = briefgen(project, "deploy", "--message", message)
+    assert done.returncode == 0, done.stderr
+    text = git(project.parent / "remote.git", "log", "-1", "--format=%B", "gh-pages")
+    assert text.startswith(message.removesuffix("Deployed-by: briefgen"))
+    assert text.count("Deployed-by: briefgen") == 1
+    # The next deploy finds it: the branch is briefgen's.
+    write_site(project / "site", {"index.html": "<!DOCTYPE html><title>Updated</title>\n"})
+    done = briefgen(project, "deploy")
+    assert done.returncode == 0, done.stderr
+
+
+def test_deploy_works_from_a_subfolder_of_the_project(project: Path) -> None:
+    done = briefgen(project / "content", "deploy")
+    assert done.returncode == 0, done.stderr
+    assert remote_files(project, "gh-pages") == SITE
+
+
+def test_refuses_outside_a_project(tmp_path: Path) -> None:
+    done = briefgen(tmp_path, "deploy")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"error: no briefgen.yaml in {tmp_path.resolve()} or any folder above it "
+        "(expected a briefing project: `briefgen init DIR` makes one)\n"
+    )
+
+
+def test_help_documents_force() -> None:
+    done = briefgen(REPO, "deploy", "--help")
+    assert done.returncode == 0
+    assert "--force" in done.stdout
+    assert "Deployed-by: briefgen" in " ".join(done.stdout.split())
 
 
 def test_refuses_when_the_site_is_not_built(project: Path) -> None:
@@ -221,7 +349,12 @@ def test_refuses_outside_a_git_repository(tmp_path: Path) -> None:
     )
 
 
-def test_refuses_an_invalid_branch_name(project: Path) -> None:
-    done = briefgen(project, "deploy", "--branch", "gh..pages")
-    assert done.returncode == 1
-    assert done.stderr == "--branch: error: not a valid branch name: 'gh..pages'\n"
+@pytest.mark.parametrize("name", ["gh..pages", "--", "-f", "HEAD", "@{-1}", "gh pages", ""])
+def test_refuses_an_invalid_branch_name(project: Path, name: str) -> None:
+    # With a previous branch, git would expand @{-1} to its name: it is refused all the same.
+    git(project, "checkout", "--quiet", "-b", "previous")
+    git(project, "checkout", "--quiet", "main")
+    done = briefgen(project, "deploy", "--branch", name)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"--branch: error: not a valid branch name: {name!r}\n"
+    assert git(project.parent / "remote.git", "for-each-ref") == ""

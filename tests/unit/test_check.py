@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.check import check_site, parse_srcset
+from briefgen.diagnostics import BriefgenError
 
 BASE_URL = "https://example.github.io/briefing/"
 REPO = Path(__file__).resolve().parents[2]
@@ -182,6 +183,21 @@ def test_counts_every_reference(tmp_path: Path) -> None:
             "index.html",
             "<div style=\"background: url('/briefing/assets/bg.jpg')\"></div>",
             "site/index.html:9:1: error: /briefing/assets/bg.jpg: no such file",
+        ),
+        (
+            "index.html",
+            '<a href="http://[::1">x</a>',
+            "site/index.html:9:1: error: http://[::1: malformed URL",
+        ),
+        (
+            "index.html",
+            '<img src="//[example.github.io/logo.png" alt="">',
+            "site/index.html:9:1: error: //[example.github.io/logo.png: malformed URL",
+        ),
+        (
+            "index.html",
+            '<a href="https://example.github.io:99999/briefing/">x</a>',
+            "site/index.html:9:1: error: https://example.github.io:99999/briefing/: malformed URL",
         ),
     ],
 )
@@ -481,6 +497,91 @@ def test_resolves_relative_links_against_a_base_element(tmp_path: Path) -> None:
         "articles/a/index.html": "",
     }
     assert messages(make_site(tmp_path, files)) == ["site/index.html:3:1: error: b/: no such page"]
+
+
+def test_a_malformed_base_element_is_reported_on_the_links_it_resolves(tmp_path: Path) -> None:
+    files = {
+        "index.html": '<base href="http://[::1">\n<a href="a/">x</a>\n<a href="/briefing/">y</a>'
+    }
+    assert messages(make_site(tmp_path, files)) == [
+        "site/index.html:2:1: error: a/: the page's <base href> is a malformed URL: http://[::1",
+        "site/index.html:3:1: error: /briefing/: the page's <base href> is a malformed URL: "
+        "http://[::1",
+    ]
+
+
+def test_a_malformed_base_url_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.html": '<a href="/briefing/">x</a>'})
+    with pytest.raises(BriefgenError) as raised:
+        check_site(site, "https://example.github.io:port/briefing/")
+    assert (
+        str(raised.value)
+        == "error: base_url: malformed URL: https://example.github.io:port/briefing/"
+    )
+
+
+def test_check_command_reports_a_malformed_url_of_a_built_page(tmp_path: Path) -> None:
+    """The review's repro: a static page with a malformed link, built, then checked."""
+    (tmp_path / "briefgen.yaml").write_text(f"base_url: {BASE_URL}\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "x.html").write_text(
+        '<!DOCTYPE html>\n<title>x</title>\n<a href="http://[::1">x</a>\n', encoding="utf-8"
+    )
+    built = run_briefgen(tmp_path, "build")
+    assert built.returncode == 0, built.stderr
+    done = run_briefgen(tmp_path, "check")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "Traceback" not in done.stderr
+    assert [line for line in done.stderr.splitlines() if ": error: " in line] == [
+        "site/x.html:3:1: error: http://[::1: malformed URL"
+    ]
+
+
+def test_check_command_runs_from_a_subfolder_of_the_project(tmp_path: Path) -> None:
+    """As git does, from anywhere inside; files are named from the project, as entries are."""
+    (tmp_path / "briefgen.yaml").write_text(f"base_url: {BASE_URL}\n", encoding="utf-8")
+    (tmp_path / "content" / "2023").mkdir(parents=True)
+    make_site(tmp_path, planted("index.html", '<a href="/briefing/nowhere/">x</a>'))
+    done = run_briefgen(tmp_path / "content" / "2023", "check")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines() == [
+        "site/index.html:9:1: error: /briefing/nowhere/: no such page",
+        "checked 5 pages, 49 links: 1 problem "
+        "(1 external link not fetched; `--external` checks them)",
+    ]
+
+
+def test_check_command_outside_a_project_says_so_in_one_line(tmp_path: Path) -> None:
+    make_site(tmp_path, CLEAN_SITE)  # a site, but no briefgen.yaml here or above
+    done = run_briefgen(tmp_path, "check")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"error: no briefgen.yaml in {tmp_path.resolve()} or any folder above it "
+        "(expected a briefing project: `briefgen init DIR` makes one)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("option", "http://[::1/"),
+        ("option", "https://example.github.io:port/briefing/"),
+        ("config", "https://example.github.io:port/briefing/"),
+    ],
+)
+def test_check_command_a_malformed_base_url_is_one_line(
+    tmp_path: Path, where: str, value: str
+) -> None:
+    config = f"base_url: '{value}'\n" if where == "config" else f"base_url: {BASE_URL}\n"
+    (tmp_path / "briefgen.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    make_site(tmp_path, CLEAN_SITE)
+    done = run_briefgen(tmp_path, "check", *(["--base-url", value] if where == "option" else []))
+    assert (done.returncode, done.stdout) == (1, "")
+    [line] = done.stderr.splitlines()
+    assert "error: base_url: " in line
+    assert value in line
 
 
 def test_check_command_reports_entry_errors_and_still_checks_the_site(tmp_path: Path) -> None:
