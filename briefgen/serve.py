@@ -9,7 +9,9 @@ stylesheets after a CSS-only change, and shows an overlay listing the
 problems while the build is broken (the overlay is also rendered into any
 page served meanwhile, so a fresh load shows it too).
 
-Nothing here prints: the command gets each rebuild's `Outcome` and reports it.
+What is watched, and how the watches follow the configuration, is in
+`briefgen.watch`. Nothing here prints: the command gets each `Rebuild` and
+reports it.
 """
 
 from __future__ import annotations
@@ -32,20 +34,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
-
 from briefgen import incremental
-from briefgen.config import CONFIG_FILE, Config
+from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, error
+from briefgen.watch import Watcher
 
 RESERVED = "/__briefgen__/"
 EVENTS = RESERVED + "events"
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
-QUIET = 0.1  # seconds without events that end a burst
-BURST_CAP = 1.0  # a burst never delays a rebuild longer than this
-CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
-IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", "~")
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -107,8 +103,13 @@ class Target:
 
 
 def resolve(root: Path, base_path: str, raw: str) -> Target:
-    """Map a request path to a file inside `root` (resolved), never outside it."""
-    path = raw.split("?", 1)[0].split("#", 1)[0]
+    """Map a request path to a file inside `root` (resolved), never outside it.
+
+    A redirect keeps the query string (`/articles?x=1` -> `/articles/?x=1`).
+    """
+    raw = raw.split("#", 1)[0]
+    path, mark, query = raw.partition("?")
+    query = mark + query
     try:
         decoded = unquote(path, errors="strict")
     except UnicodeDecodeError:
@@ -118,7 +119,7 @@ def resolve(root: Path, base_path: str, raw: str) -> Target:
         return Target(404)
     if not decoded.startswith(base_path):
         if decoded in ("/", base_path.rstrip("/")):
-            return Target(302, location=base_path)
+            return Target(302, location=base_path + query)
         return Target(404, outside=True)
     relative = decoded[len(base_path) :]
     if relative.startswith("/"):
@@ -127,7 +128,7 @@ def resolve(root: Path, base_path: str, raw: str) -> Target:
     found = _inside(root, root / normal if normal and normal != "." else root)
     if found is not None and found.is_dir():
         if not path.endswith("/"):
-            return Target(301, location=path + "/")
+            return Target(301, location=path + "/" + query)
         found = _inside(root, found / "index.html")
     if found is None or not found.is_file():
         return Target(404)
@@ -317,75 +318,28 @@ class Handler(BaseHTTPRequestHandler):
             self.server.hub.unsubscribe(client)
 
 
-class Watcher(FileSystemEventHandler):
-    """Collects the paths that changed in the watched folders, editors' litter ignored."""
+@dataclass(frozen=True)
+class Rebuild:
+    """One build of the preview, as the command reports it."""
 
-    def __init__(self, config: Config, output: Path) -> None:
-        self.changes: queue.Queue[Path] = queue.Queue()
-        self.root = config.root.resolve()
-        self.watched = {
-            config.content_path.resolve(),
-            config.templates_path.resolve(),
-            config.static_path.resolve(),
-        }
-        self.ignored = (output.resolve(), config.output_path.resolve())
-        self.observer = Observer()
-
-    def start(self) -> None:
-        self.observer.schedule(self, str(self.root), recursive=False)
-        for folder in sorted(self.watched):
-            if folder.is_dir():
-                self.observer.schedule(self, str(folder), recursive=True)
-        self.observer.start()
-
-    def stop(self) -> None:
-        if self.observer.is_alive():
-            self.observer.stop()
-            self.observer.join(timeout=5)
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in CHANGES:
-            return
-        if event.is_directory and event.event_type in ("modified", "closed"):
-            return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        for raw in paths:
-            name = raw if isinstance(raw, str) else raw.decode()
-            if name and self._wanted(Path(name)):
-                if event.is_directory and Path(name) in self.watched:
-                    self.observer.schedule(self, name, recursive=True)
-                self.changes.put(Path(name))
-
-    def _wanted(self, path: Path) -> bool:
-        name = path.name
-        if name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name == "4913":
-            return False
-        if any(path.is_relative_to(folder) for folder in self.ignored):
-            return False
-        if path.parent == self.root:
-            return name == CONFIG_FILE or path in self.watched
-        return True
-
-    def burst(self, stop: threading.Event) -> set[Path]:
-        """Wait for a change, then gather the rest of its burst (quiet for `QUIET`)."""
-        changed: set[Path] = set()
-        while not changed:
-            if stop.is_set():
-                return changed
-            try:
-                changed.add(self.changes.get(timeout=0.2))
-            except queue.Empty:
-                continue
-        deadline = time.monotonic() + BURST_CAP
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                changed.add(self.changes.get(timeout=min(QUIET, left)))
-            except queue.Empty:
-                break
-        return changed
+    outcome: incremental.Outcome
+    seconds: float
+    recovered: bool = False  # it succeeded after a failed build
+    entries: int = 0  # the entries in the site (with --drafts, the drafts too)
+    drafts: int = 0  # how many of them are drafts
 
 
-Report = Callable[[incremental.Outcome, float], None]
+Report = Callable[[Rebuild], None]
+
+
+def site_entries(state: incremental.State) -> tuple[int, int]:
+    """`(entries, drafts)` in the site: drafts count only when they are built."""
+    entries = [
+        loaded.entry
+        for loaded in state.files.values()
+        if loaded.entry is not None and (state.drafts or not loaded.entry.draft)
+    ]
+    return len(entries), sum(1 for entry in entries if entry.draft)
 
 
 class Preview:
@@ -406,6 +360,7 @@ class Preview:
             raise
         self.watcher = Watcher(config, self.output)
         self._thread: threading.Thread | None = None
+        self._failed = False
 
     def _base_path(self) -> str:
         return self.state.config.base_path
@@ -418,28 +373,45 @@ class Preview:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.state.config.base_path}"
 
-    def start(self) -> tuple[incremental.Outcome, float]:
+    def start(self) -> Rebuild:
         """Build everything, then serve and watch."""
-        self.watcher.start()  # an edit made during the first build is not lost
+        self.watcher.start(self.state.config)  # an edit made during the first build is not lost
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
         )
         self._thread.start()
-        return self._rebuild(set(), failed_before=False)
+        return self._rebuild(set())
 
     def run(self, report: Report, stop: threading.Event) -> None:
         """Rebuild after each burst of changes until `stop` is set (or Ctrl-C)."""
         while not stop.is_set():
             changed = self.watcher.burst(stop)
             if changed:
-                report(*self._rebuild(changed, failed_before=bool(self.hub.snapshot()[1])))
+                report(self._rebuild(changed))
 
-    def _rebuild(
-        self, changed: set[Path], *, failed_before: bool
-    ) -> tuple[incremental.Outcome, float]:
+    def _rebuild(self, changed: set[Path]) -> Rebuild:
         started = time.perf_counter()
+        # a watched folder that appeared, went or moved is watched afresh and read again
+        changed |= self.watcher.follow(self.state.config, changed)
+        outcome = self._attempt(changed)
+        self.state = outcome.state
+        # a new briefgen.yaml may name other folders: watch them, and read them once more
+        # in case they changed before their watch started
+        for folder in sorted(self.watcher.follow(self.state.config)):
+            self.watcher.changes.put(folder)
+        failed_before, self._failed = self._failed, outcome.kind == "failed"
+        if self._failed:
+            self.hub.publish("failed", [str(d) for d in outcome.errors])
+        elif failed_before or outcome.kind != "none":
+            self.hub.publish("reload" if failed_before else outcome.kind, [])
+        entries, drafts = site_entries(outcome.state)
+        seconds = time.perf_counter() - started
+        recovered = failed_before and not self._failed
+        return Rebuild(outcome, seconds, recovered, entries, drafts)
+
+    def _attempt(self, changed: set[Path]) -> incremental.Outcome:
         try:
-            outcome = incremental.rebuild(self.state, changed)
+            return incremental.rebuild(self.state, changed)
         except Exception as exc:  # the preview outlives a bug in briefgen; it is reported
             problem = error(
                 "",
@@ -449,14 +421,7 @@ class Preview:
                 code="internal",
             )
             state = replace(self.state, all_pages=True, all_plain=True, env=None)
-            outcome = incremental.Outcome(state, diagnostics=(problem,))
-        self.state = outcome.state
-        kind = outcome.kind
-        if kind == "failed":
-            self.hub.publish("failed", [str(d) for d in outcome.errors])
-        elif failed_before or kind != "none":
-            self.hub.publish("reload" if failed_before else kind, [])
-        return outcome, time.perf_counter() - started
+            return incremental.Outcome(state, diagnostics=(problem,))
 
     def close(self) -> None:
         """Stop watching and serving, close the streams, remove the temporary folder."""

@@ -11,10 +11,9 @@ from types import FrameType
 import click
 
 from briefgen.cli.console import Console, noise_options
-from briefgen.config import Config, read_config
+from briefgen.config import Config, find_project, read_config
 from briefgen.diagnostics import BriefgenError
-from briefgen.incremental import Outcome
-from briefgen.serve import Preview
+from briefgen.serve import Preview, Rebuild
 
 
 @click.command("serve")
@@ -37,9 +36,9 @@ from briefgen.serve import Preview
 @click.pass_obj
 def serve_command(console: Console, host: str, port: int, open_browser: bool, drafts: bool) -> None:
     """Build, serve and watch the site; open tabs reload after each change."""
-    root = Path.cwd().resolve()
-    config, _problems = read_config(root)  # a broken config is reported by the first build
     try:
+        root = find_project(Path.cwd())
+        config, _problems = read_config(root)  # a broken config is reported by the first build
         preview = Preview(config or Config(root=root), host=host, port=port, drafts=drafts)
     except BriefgenError as exc:
         console.fail(exc)
@@ -51,12 +50,11 @@ def serve_command(console: Console, host: str, port: int, open_browser: bool, dr
     # Ctrl-C and SIGTERM stop the preview cleanly, even when started in the background
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        outcome, seconds = preview.start()
-        _report(console, outcome, seconds, first=True)
+        report(console, preview.start(), first=True)
         console.result(f"Serving {preview.url} (Ctrl-C to stop)")
         if open_browser:
             webbrowser.open(preview.url)
-        preview.run(lambda done, took: _report(console, done, took, first=False), stop)
+        preview.run(lambda done: report(console, done, first=False), stop)
     except KeyboardInterrupt:
         pass
     finally:
@@ -68,28 +66,35 @@ def serve_command(console: Console, host: str, port: int, open_browser: bool, dr
     console.info("Stopped.")
 
 
-def _report(console: Console, outcome: Outcome, seconds: float, *, first: bool) -> None:
+def report(console: Console, done: Rebuild, *, first: bool) -> None:
+    """One short line per build: what failed, what was built, or what changed.
+
+    A rebuild that changes no output says nothing (unless -v), except after a
+    failed build: the last line the user saw must not stay "Build failed".
+    """
+    outcome = done.outcome
     console.diagnostics(outcome.diagnostics)
     errors = len(outcome.errors)
     if errors:
         console.info(
-            f"Build failed with {errors} error{'' if errors == 1 else 's'}: the "
-            "browser shows them; the preview comes back when the files are fixed."
+            f"Build failed: {errors} error{'' if errors == 1 else 's'} (shown in the browser too)"
         )
         return
-    elapsed = f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+    elapsed = f"{done.seconds * 1000:.0f} ms" if done.seconds < 10 else f"{done.seconds:.1f} s"
     if first:
-        entries = sum(1 for loaded in outcome.state.files.values() if loaded.entry is not None)
+        drafts = f" ({done.drafts} draft{'' if done.drafts == 1 else 's'})" if done.drafts else ""
         console.info(
-            f"Built {entries} {'entry' if entries == 1 else 'entries'}: "
+            f"Built {done.entries} {'entry' if done.entries == 1 else 'entries'}{drafts}: "
             f"{len(outcome.written)} files in {elapsed}"
         )
-    elif outcome.kind == "none":
+        return
+    changed = len(outcome.written) + len(outcome.removed)
+    if changed == 0 and not done.recovered:
         console.detail(f"No output changed ({outcome.rendered} pages rendered, {elapsed})")
-    else:
-        console.info(
-            f"Rebuilt in {elapsed}: {outcome.rendered} pages rendered, "
-            f"{len(outcome.written)} files written, {len(outcome.removed)} removed"
-        )
-        for path in outcome.written + outcome.removed:
-            console.detail(f"  {path}")
+        return
+    fixed = "fixed, " if done.recovered else ""
+    console.info(f"Rebuilt: {fixed}{changed} file{'' if changed == 1 else 's'} changed ({elapsed})")
+    for path in outcome.written:
+        console.detail(f"  {path}")
+    for path in outcome.removed:
+        console.detail(f"  {path} (removed)")

@@ -57,7 +57,8 @@ class Served:
     stderr: Path
 
 
-def start_serve(root: Path, *args: str) -> Served:
+def start_serve(root: Path, *args: str, inside: str = "") -> Served:
+    """`briefgen serve` in a new project, run from the project or its folder `inside`."""
     project = write_tree(root / "project", dict(PROJECT))
     temp = root / "tmp"
     temp.mkdir()
@@ -66,7 +67,7 @@ def start_serve(root: Path, *args: str) -> Served:
     with stderr.open("w") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "briefgen", "serve", "--port", "0", *args],
-            cwd=project,
+            cwd=project / inside,
             env=env,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -172,6 +173,18 @@ def test_broken_front_matter_shows_overlay_then_the_page_comes_back(
     assert "body." in page.inner_text("article")
     print(f"fix-to-page latency: {(time.perf_counter() - since) * 1000:.0f} ms")
     fresh.close()
+    # the fix restores the bytes of before: the terminal still says the build is back
+    assert wait_for_line(served.stderr, "Rebuilt: fixed, 0 files changed (")
+
+
+def wait_for_line(path: Path, start: str) -> str:
+    """The last line of `path` that starts with `start`, waiting for it up to 5 s."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = [line for line in path.read_text().splitlines() if line.startswith(start)]
+        if found or time.monotonic() > deadline:
+            return found[-1] if found else ""
+        time.sleep(0.05)
 
 
 def test_a_stylesheet_edit_swaps_the_css_without_a_reload(served: Served, page: Any) -> None:
@@ -218,3 +231,13 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temporary_folder(tmp_path: Path) -
     assert stop(running) == 0
     assert list(running.temp.iterdir()) == []
     assert "Traceback" not in running.stderr.read_text()
+
+
+def test_serve_runs_from_a_folder_inside_the_project(tmp_path: Path) -> None:
+    running = start_serve(tmp_path, inside="content/2023")
+    try:
+        with urllib.request.urlopen(running.url + "articles/cooperation/") as response:
+            assert "Original body." in response.read().decode()
+        assert "Built 3 entries: " in running.stderr.read_text()
+    finally:
+        assert stop(running) == 0

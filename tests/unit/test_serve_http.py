@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import http.client
+import io
+import queue
+import shutil
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +19,13 @@ import pytest
 from watchdog.events import FileModifiedEvent, FileMovedEvent, FileOpenedEvent
 
 from briefgen.build import build
-from briefgen.config import Config, load_config
+from briefgen.cli.console import Console
+from briefgen.cli.serve_cmd import report
+from briefgen.config import Config, load_config, read_config
 from briefgen.diagnostics import BriefgenError
-from briefgen.serve import EVENTS, Hub, Preview, PreviewServer, Watcher
-from tests.conftest import write_tree
+from briefgen.serve import EVENTS, Hub, Preview, PreviewServer, Rebuild
+from briefgen.watch import Watcher
+from tests.conftest import run_cli, write_tree
 
 BASE = "/repo/"
 SECRET = "top secret, never served"
@@ -137,7 +144,11 @@ def test_a_missing_page_gets_the_site_404_page_with_status_404(running: Running)
         ("/", 302, BASE),
         ("/repo", 302, BASE),
         ("/repo/articles/cooperation", 301, "/repo/articles/cooperation/"),
-        ("/repo/topics?page=2", 301, "/repo/topics/"),
+        ("/repo/topics?page=2", 301, "/repo/topics/?page=2"),
+        ("/repo/topics?page=2&q=a%20b#top", 301, "/repo/topics/?page=2&q=a%20b"),
+        ("/repo/topics/?", 200, None),
+        ("/?x=1", 302, "/repo/?x=1"),
+        ("/repo?x=1&y", 302, "/repo/?x=1&y"),
     ],
 )
 def test_redirects_into_the_base_path_and_to_folders(
@@ -145,7 +156,7 @@ def test_redirects_into_the_base_path_and_to_folders(
 ) -> None:
     got, headers, _ = running.request(path)
     assert got == status
-    assert headers["Location"] == location
+    assert headers.get("Location") == location
     assert headers["Cache-Control"] == "no-store"
 
 
@@ -252,18 +263,21 @@ def read_until_blank(reader: object) -> str:
 def test_a_busy_port_is_a_clear_message_and_leaves_no_temporary_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    project = write_tree(tmp_path / "project", {"briefgen.yaml": 'title: "Desk"\n'})
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(BriefgenError) as raised:
-            Preview(load_config(tmp_path), port=port)
+            Preview(load_config(project), port=port)
     assert str(raised.value) == (
         f"--port: error: 127.0.0.1:{port} is already in use: try --port {port + 1}, "
         "or --port 0 for any free port"
     )
-    assert list(tmp_path.iterdir()) == []
+    assert list(temp.iterdir()) == []
 
 
 def test_the_watcher_ignores_editor_litter_and_gathers_a_burst(tmp_path: Path) -> None:
@@ -281,6 +295,8 @@ def test_the_watcher_ignores_editor_litter_and_gathers_a_burst(tmp_path: Path) -
         "site/index.html",
         "out/x.html",
         "templates/base.html",
+        ".git/index",
+        ".venv/lib/x.py",
     ]:
         watcher.on_any_event(FileModifiedEvent(str(root / name)))
     watcher.on_any_event(FileOpenedEvent(str(root / "content/b.md")))
@@ -296,3 +312,201 @@ def test_the_watcher_ignores_editor_litter_and_gathers_a_burst(tmp_path: Path) -
         root / "templates/base.html",
         root / "static/x.css",
     }
+
+
+def test_follow_re_points_the_watches_at_the_folders_of_a_new_config(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path.resolve(),
+        {"briefgen.yaml": "", "content/a.md": ENTRY, "articles/b.md": ENTRY, "static/x.css": ""},
+    )
+    watcher = Watcher(Config(root=root), root / "out")
+    try:
+        assert watcher.follow(Config(root=root)) == {root / "content", root / "static"}
+        # templates/ does not exist: the root, which is watched anyway, tells when it appears
+        assert watcher.watched == [(root, False), (root / "content", True), (root / "static", True)]
+        moved = Config(root=root, content_dir="articles", templates_dir="src/theme")
+        (root / "src").mkdir()
+        assert watcher.follow(moved) == {root / "articles"}
+        assert watcher.watched == [
+            (root, False),
+            (root / "articles", True),
+            (root / "src", False),  # the nearest folder on the way to src/theme
+            (root / "static", True),
+        ]
+        assert watcher.follow(moved) == set()
+        # a watched folder that was deleted and made again gets a new watch
+        assert watcher.follow(moved, [root / "static"]) == {root / "static"}
+    finally:
+        watcher.observer.unschedule_all()
+
+
+def test_the_watcher_takes_the_folders_of_the_config_it_follows(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    watcher = Watcher(Config(root=root), root / "out")
+    watcher.folders = frozenset({root / "articles", root / "src" / "theme"})
+    for name in ["content/a.md", "articles/a.md", "src", "src/theme/base.html", "src/other.txt"]:
+        watcher.on_any_event(FileModifiedEvent(str(root / name)))
+    assert watcher.burst(threading.Event()) == {
+        root / "articles/a.md",
+        root / "src",
+        root / "src/theme/base.html",
+    }
+
+
+DRAFT = ENTRY.replace('title: "Coopération militaire"', 'title: "Brouillon"\ndraft: true')
+
+
+def preview_project(root: Path, config: str = 'title: "Desk"\n') -> Path:
+    return write_tree(
+        root / "project",
+        {
+            "briefgen.yaml": config,
+            "content/2023/09/14-cooperation.md": ENTRY,
+            "content/2023/09/15-arrivee.md": ENTRY.replace("Coopération", "Arrivée"),
+            "content/2023/09/16-brouillon.md": DRAFT,
+        },
+    )
+
+
+@contextmanager
+def previewing(
+    project: Path, *, drafts: bool = False
+) -> Iterator[tuple[Preview, Rebuild, Callable[[Callable[[Rebuild], bool]], Rebuild]]]:
+    """A started preview whose watcher runs in a thread; `wait(test)`: the first report
+    that passes `test` (the others are skipped), or a failure after 10 s."""
+    config, _ = read_config(project)
+    preview = Preview(config or Config(root=project.resolve()), port=0, drafts=drafts)
+    reports: queue.Queue[Rebuild] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=preview.run, args=(reports.put, stop))
+
+    def wait(test: Callable[[Rebuild], bool]) -> Rebuild:
+        deadline = time.monotonic() + 10
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                done = reports.get(timeout=left)
+            except queue.Empty:
+                break
+            if test(done):
+                return done
+        pytest.fail("no rebuild as expected within 10 s")
+
+    try:
+        first = preview.start()
+        thread.start()
+        yield preview, first, wait
+    finally:
+        stop.set()
+        if thread.is_alive():
+            thread.join(timeout=5)
+        preview.close()
+
+
+def entries(count: int) -> Callable[[Rebuild], bool]:
+    return lambda done: not done.outcome.errors and done.entries == count
+
+
+@pytest.mark.parametrize(
+    ("drafts", "count", "line"), [(False, 2, "2 entries:"), (True, 3, "3 entries (1 draft):")]
+)
+def test_the_entry_count_is_what_the_site_holds_as_in_briefgen_build(
+    tmp_path: Path, drafts: bool, count: int, line: str
+) -> None:
+    project = preview_project(tmp_path)
+    args = ["build", "--drafts"] if drafts else ["build"]
+    built = run_cli(*args, cwd=project)
+    assert f"Built {count} entries into" in built.stderr
+    with previewing(project, drafts=drafts) as (_, first, _wait):
+        assert (first.entries, first.drafts) == (count, count - 2)
+        assert f"Built {line} " in printed(first, first=True)
+
+
+def printed(done: Rebuild, *, first: bool = False, verbosity: int = 0) -> str:
+    stream = io.StringIO()
+    report(Console(verbosity=verbosity, stream=stream), done, first=first)
+    return stream.getvalue()
+
+
+def test_a_fix_that_changes_no_output_still_says_the_build_is_back(tmp_path: Path) -> None:
+    project = preview_project(tmp_path)
+    article = project / "content/2023/09/14-cooperation.md"
+    with previewing(project) as (_, _first, wait):
+        article.write_text(ENTRY.replace("2023-09-14T", "14/09/2023T"), encoding="utf-8")
+        failed = wait(lambda done: bool(done.outcome.errors))
+        assert (
+            printed(failed).splitlines()[-1] == "Build failed: 1 error (shown in the browser too)"
+        )
+        article.write_text(ENTRY, encoding="utf-8")
+        fixed = wait(lambda done: not done.outcome.errors)
+        assert fixed.recovered
+        assert fixed.outcome.written == fixed.outcome.removed == ()
+        assert printed(fixed).startswith("Rebuilt: fixed, 0 files changed (")
+        # an ordinary rebuild that changes nothing stays quiet, and says why with -v
+        article.write_text(ENTRY + "\n", encoding="utf-8")
+        same = wait(lambda done: True)
+        assert not same.recovered
+        assert printed(same) == ""
+        assert printed(same, verbosity=1).startswith("No output changed (")
+        article.write_text(ENTRY.replace("The body", "A new body"), encoding="utf-8")
+        changed = wait(lambda done: bool(done.outcome.written))
+        count = len(changed.outcome.written)
+        assert count > 1
+        assert printed(changed).startswith(f"Rebuilt: {count} files changed (")
+        assert len(printed(changed).splitlines()) == 1
+        assert "  articles/cooperation/index.html\n" in printed(changed, verbosity=1)
+
+
+def test_a_new_content_dir_in_the_config_is_watched(tmp_path: Path) -> None:
+    project = preview_project(tmp_path)
+    shutil.copytree(project / "content", project / "articles")
+    with previewing(project) as (preview, first, wait):
+        assert first.entries == 2
+        (project / "briefgen.yaml").write_text('title: "Desk"\ncontent_dir: articles\n')
+        wait(lambda done: done.outcome.state.config.content_dir == "articles")
+        write_tree(project, {"articles/new.md": ENTRY.replace("Coopération", "Nouvelle")})
+        wait(entries(3))
+        # and the old folder is no longer watched
+        assert (project.resolve() / "content", True) not in preview.watcher.watched
+
+
+def test_a_config_broken_at_startup_is_watched_once_fixed(tmp_path: Path) -> None:
+    project = preview_project(tmp_path, 'title: "Desk"\ncontent_dir: articles\nnope: 1\n')
+    (project / "content").rename(project / "articles")
+    with previewing(project) as (_, first, wait):
+        assert first.outcome.errors
+        (project / "briefgen.yaml").write_text('title: "Desk"\ncontent_dir: articles\n')
+        assert wait(entries(2)).recovered
+        write_tree(project, {"articles/new.md": ENTRY.replace("Coopération", "Nouvelle")})
+        wait(entries(3))
+
+
+def test_folders_that_appear_go_and_come_back_are_watched(tmp_path: Path) -> None:
+    project = preview_project(tmp_path, 'title: "Desk"\ncontent_dir: src/articles\n')
+    with previewing(project) as (_, first, wait):
+        assert first.entries == 0
+        (project / "src").mkdir()
+        wait(lambda done: True)
+        (project / "src" / "articles").mkdir()
+        wait(lambda done: True)
+        write_tree(project, {"src/articles/a.md": ENTRY})
+        wait(entries(1))
+        shutil.rmtree(project / "src" / "articles")
+        wait(entries(0))
+        write_tree(project, {"src/articles/b.md": ENTRY})
+        wait(entries(1))
+        write_tree(project, {"src/articles/c.md": ENTRY.replace("Coopération", "Autre")})
+        wait(entries(2))
+        # deleted and made again in one go (a checkout, a copy): the new folder is watched
+        shutil.rmtree(project / "src" / "articles")
+        write_tree(project, {"src/articles/d.md": ENTRY})
+        wait(entries(1))
+        write_tree(project, {"src/articles/e.md": ENTRY.replace("Coopération", "Encore")})
+        wait(entries(2))
+
+
+def test_serve_outside_a_project_stops_with_one_line(tmp_path: Path) -> None:
+    result = run_cli("serve", "--port", "0", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: no briefgen.yaml in ")
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
