@@ -20,23 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+from corpus import GENERATOR, ensure_corpus
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DEFAULT_GENERATOR = ROOT.parent / "shared" / "bench" / "make_corpus.py"
-
-
-def corpus(size: int, generator: Path) -> Path:
-    out = HERE / "out" / f"corpus-{size}"
-    if not (out / "corpus.json").exists():
-        subprocess.run(
-            [sys.executable, str(generator), "--n", str(size), "--out", str(out), "--force"],
-            check=True,
-            capture_output=True,
-        )
-        (out / "briefgen.yaml").write_text(
-            "title: Benchmark\nlanguage: fr\ntimezone: Europe/Paris\n", encoding="utf-8"
-        )
-    return out
 
 
 def timed_build(project: Path) -> tuple[float, int]:
@@ -61,6 +48,10 @@ def timed_build(project: Path) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"build failed in {project}:\n{result.stderr}")
+    built = sum(1 for _ in (project / "site" / "articles").iterdir())
+    expected = json.loads((project / "corpus.json").read_text())["articles"]
+    if built != expected:
+        raise SystemExit(f"{project}: built {built} articles, expected {expected}")
     return seconds, int(result.stderr.strip().splitlines()[-1])
 
 
@@ -89,11 +80,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR)
+    parser.add_argument("--generator", type=Path, default=GENERATOR)
     args = parser.parse_args()
     print(f"{'entries':>8}  {'case':<28} {'median s':>9} {'max s':>7} {'peak MiB':>9}")
     for size in args.sizes:
-        project = corpus(size, args.generator)
+        project = ensure_corpus(size, generator=args.generator)
         for label, (median, worst, peak) in measure(project, args.runs).items():
             print(f"{size:>8}  {label:<28} {median:>9.2f} {worst:>7.2f} {peak / 1024:>9.0f}")
 

@@ -27,24 +27,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 sys.path.insert(0, str(REPO))
 
 from briefgen.config import load_config  # noqa: E402
 from briefgen.loader import load_entry  # noqa: E402
 from tests.e2e.browser import launch_chromium  # noqa: E402
 
-
-def corpus(out: Path, size: int) -> Path:
-    folder = out / f"corpus-{size}"
-    if not (folder / "corpus.json").is_file():
-        print(f"generating {size} entries into {folder} ...", flush=True)
-        subprocess.run(
-            [sys.executable, str(MAKE_CORPUS), "--n", str(size), "--out", str(folder), "--force"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return folder
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import ensure_corpus  # noqa: E402
 
 
 def start(project: Path, temp: Path) -> tuple[subprocess.Popen[str], str, str]:
@@ -72,7 +62,7 @@ def start(project: Path, temp: Path) -> tuple[subprocess.Popen[str], str, str]:
 def measure(size: int, edits: int, out: Path) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
-    project = corpus(out, size)
+    project = ensure_corpus(size, out)
     sample = project / json.loads((project / "corpus.json").read_text())["sample_article"]
     original = sample.read_bytes()
     entry, _ = load_entry(sample, load_config(project))

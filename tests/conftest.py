@@ -43,8 +43,12 @@ def make_project(tmp_path: Path) -> Callable[[Files], Path]:
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The real `briefgen` command in a subprocess."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    """The real `briefgen` command of this checkout in a subprocess.
+
+    Proxy variables are dropped: every server a test talks to is on 127.0.0.1.
+    """
+    full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    full_env.update(PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "briefgen", *args],
         cwd=cwd,
@@ -54,11 +58,6 @@ def run_cli(
         text=True,
         timeout=300,
     )
-
-
-@pytest.fixture
-def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    return run_cli
 
 
 def copy_seed_project(target: Path) -> Path:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import http.server
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +12,7 @@ import pytest
 
 from briefgen.check import check_site, parse_srcset
 from briefgen.diagnostics import BriefgenError
+from tests.conftest import run_cli
 
 BASE_URL = "https://example.github.io/briefing/"
 REPO = Path(__file__).resolve().parents[2]
@@ -394,17 +393,7 @@ def test_external_reports_an_unreachable_host(tmp_path: Path) -> None:
 
 
 def run_briefgen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "briefgen", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 def test_check_command_refuses_a_site_not_built(tmp_path: Path) -> None:
