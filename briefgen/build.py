@@ -160,43 +160,29 @@ def assets(config: Config) -> dict[str, tuple[Path, str]]:
 
 def check_output(output: Path, config: Config, *, replace: bool = False) -> None:
     """Refuse an output folder that holds the project's sources or files briefgen did not write."""
-    where = "--out" if output != config.output_path.resolve() else f"{CONFIG_FILE}: output_dir"
+    from_option = output != config.output_path.resolve()
+
+    def refuse(message: str) -> BriefgenError:
+        if from_option:
+            return BriefgenError([error("--out", 0, message)])
+        return BriefgenError([error(CONFIG_FILE, 0, message, field="output_dir")])
+
     for protected in (config.root, config.content_path, config.templates_path, config.static_path):
         protected = protected.resolve()
         if output == protected or protected.is_relative_to(output):
-            raise BriefgenError(
-                [
-                    error(
-                        where,
-                        0,
-                        f"{output} holds the project's "
-                        f"{protected.name or protected} (expected a separate "
-                        "output folder such as site/)",
-                    )
-                ]
+            raise refuse(
+                f"{output} holds the project's {protected.name or protected} "
+                "(expected a separate output folder such as site/)"
             )
         if protected != config.root.resolve() and output.is_relative_to(protected):
-            raise BriefgenError(
-                [
-                    error(
-                        where,
-                        0,
-                        f"{output} is inside {config.shown(protected)}/ "
-                        "(expected an output folder outside content, templates "
-                        "and static)",
-                    )
-                ]
+            raise refuse(
+                f"{output} is inside {config.shown(protected)}/ (expected an output "
+                "folder outside content, templates and static)"
             )
     if replace or not output.is_dir() or (output / MARKER).is_file() or not any(output.iterdir()):
         return
-    raise BriefgenError(
-        [
-            error(
-                where,
-                0,
-                f"{output} holds files that briefgen did not write "
-                "and a build replaces the whole folder (expected an empty folder "
-                "or one built by briefgen; --clean replaces it anyway)",
-            )
-        ]
+    raise refuse(
+        f"{output} holds files that briefgen did not write and a build replaces the "
+        "whole folder (expected an empty folder or one built by briefgen; --clean "
+        "replaces it anyway)"
     )

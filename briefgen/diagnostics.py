@@ -86,3 +86,7 @@ class BriefgenError(Exception):
             diagnostics = [error("", 0, diagnostics)]
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    def __reduce__(self) -> tuple[type[BriefgenError], tuple[list[Diagnostic]]]:
+        # keep the diagnostics whole when the error crosses from a worker process
+        return (BriefgenError, (self.diagnostics,))

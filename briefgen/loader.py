@@ -20,6 +20,7 @@ from briefgen.diagnostics import Diagnostic, error, warning
 from briefgen.frontmatter import YamlMapping, split
 from briefgen.markdown import make_parser, render
 from briefgen.model import Entry
+from briefgen.parallel import ordered_map
 from briefgen.slugs import slugify
 
 KEYS = (
@@ -61,13 +62,11 @@ def load_entries(
     md = make_parser(unsafe_html=config.unsafe_html)
     entries: list[Entry] = []
     diagnostics: list[Diagnostic] = []
-    for done, path in enumerate(files, 1):
-        entry, problems = load_entry(path, config, md)
+    loaded = ordered_map(lambda path: load_entry(path, config, md), files, progress)
+    for entry, problems in loaded:
         diagnostics.extend(problems)
         if entry is not None and (drafts or not entry.draft):
             entries.append(entry)
-        if progress is not None:
-            progress(done, len(files))
     diagnostics.extend(duplicate_slugs(entries))
     return entries, diagnostics
 

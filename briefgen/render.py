@@ -22,6 +22,7 @@ from briefgen.diagnostics import BriefgenError, Diagnostic, error
 from briefgen.index import group_slug
 from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
 from briefgen.pages import Page, by_day
+from briefgen.parallel import ordered_map
 from briefgen.slugs import slugify
 
 Progress = Callable[[int, int], None]
@@ -163,35 +164,26 @@ def render_pages(
     pages: list[Page], env: jinja2.Environment, config: Config, progress: Progress | None = None
 ) -> Iterator[tuple[str, bytes, str]]:
     """Render each page: `(output path, bytes, origin)`; a template error stops with its place."""
-    cache: dict[str, jinja2.Template] = {}
-    for done, page in enumerate(pages, 1):
-        try:
-            template = cache.get(page.template)
-            if template is None:
-                template = cache[page.template] = env.get_template(page.template)
-            text = template.render(page.context, route=page.route)
-        except jinja2.TemplateSyntaxError as exc:
-            raise BriefgenError(
-                [
-                    error(
-                        template_origin(Path(exc.filename or page.template), config),
-                        exc.lineno,
-                        exc.message or "syntax error",
-                        code="template",
-                    )
-                ]
-            ) from None
-        except jinja2.TemplateNotFound as exc:
-            raise BriefgenError(
-                [_template_failure(exc, page, config, f"template not found: {exc.name}")]
-            ) from None
-        except Exception as exc:
-            raise BriefgenError(
-                [_template_failure(exc, page, config, f"{type(exc).__name__}: {exc}")]
-            ) from None
-        yield page.output, text.encode("utf-8"), f"template {page.template}"
-        if progress is not None:
-            progress(done, len(pages))
+    return ordered_map(lambda page: render_page(page, env, config), pages, progress)
+
+
+def render_page(page: Page, env: jinja2.Environment, config: Config) -> tuple[str, bytes, str]:
+    """One page: `(output path, bytes, origin)`, or `BriefgenError` naming the template's line."""
+    try:
+        text = env.get_template(page.template).render(page.context, route=page.route)
+    except jinja2.TemplateSyntaxError as exc:
+        where = template_origin(Path(exc.filename or page.template), config)
+        message = exc.message or "syntax error"
+        raise BriefgenError([error(where, exc.lineno, message, code="template")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BriefgenError(
+            [_template_failure(exc, page, config, f"template not found: {exc.name}")]
+        ) from None
+    except Exception as exc:
+        raise BriefgenError(
+            [_template_failure(exc, page, config, f"{type(exc).__name__}: {exc}")]
+        ) from None
+    return page.output, text.encode("utf-8"), f"template {page.template}"
 
 
 def _template_failure(exc: Exception, page: Page, config: Config, message: str) -> Diagnostic:
