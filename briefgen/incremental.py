@@ -42,6 +42,7 @@ from briefgen.loader import content_files, duplicate_slugs, load_entry
 from briefgen.markdown import make_parser
 from briefgen.model import Entry
 from briefgen.pages import Page, plan_pages
+from briefgen.parallel import ordered_map
 from briefgen.render import make_environment, render_pages
 from briefgen.write import write_file
 
@@ -205,22 +206,26 @@ def _read_content(state: State) -> tuple[State, set[str]]:
     edited = [config.root / shown for shown in state.pending]
     if state.files and all(path in state.files and path.is_file() for path in edited):
         # only known files were edited: no need to walk the whole content folder
-        files = dict(state.files)
+        files: dict[Path, Loaded] = dict(state.files)
         for path in edited:
             entry, problems = load_entry(path, config, md)
             files[path] = Loaded(_stamp(path), entry, tuple(problems))
         return replace(state, files=files), set(state.pending)
     files = {}
-    read: set[str] = set()
+    stale: list[tuple[Path, Stamp]] = []
     for path in content_files(config.content_path):
         stamp = _stamp(path)
-        shown = config.shown(path)
         old = state.files.get(path)
-        if old is None or old.stamp != stamp or shown in state.pending:
-            entry, problems = load_entry(path, config, md)
-            old = Loaded(stamp, entry, tuple(problems))
-            read.add(shown)
-        files[path] = old
+        if old is None or old.stamp != stamp or config.shown(path) in state.pending:
+            stale.append((path, stamp))
+        else:
+            files[path] = old
+    # the first build reads every file: on every core when nothing else is running
+    loaded = ordered_map(lambda item: load_entry(item[0], config, md), stale)
+    for (path, stamp), (entry, problems) in zip(stale, loaded, strict=True):
+        files[path] = Loaded(stamp, entry, tuple(problems))
+    files = dict(sorted(files.items()))  # in the order of `content_files`
+    read = {config.shown(path) for path, _stamp in stale}
     gone = {config.shown(p) for p in state.files.keys() - files.keys()}
     return replace(state, files=files, pending=state.pending | read | gone), read
 

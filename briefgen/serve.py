@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen import incremental
-from briefgen.config import Config
+from briefgen.config import CONFIG_FILE, Config
 from briefgen.diagnostics import BriefgenError, error
 from briefgen.watch import Watcher
 
@@ -342,6 +342,22 @@ def site_entries(state: incremental.State) -> tuple[int, int]:
     return len(entries), sum(1 for entry in entries if entry.draft)
 
 
+def edited_since(config: Config, moment: float) -> set[Path]:
+    """The project's source files modified at or after `moment` (a `time.time()`)."""
+    found = set()
+    candidates = [config.root / CONFIG_FILE]
+    for folder in (config.content_path, config.templates_path, config.static_path):
+        if folder.is_dir():
+            candidates.extend(p for p in folder.rglob("*") if p.is_file())
+    for path in candidates:
+        try:
+            if path.stat().st_mtime >= moment:
+                found.add(path.absolute())
+        except OSError:  # gone meanwhile: the watcher reports it
+            continue
+    return found
+
+
 class Preview:
     """The whole live preview: a temporary output folder, the server and the watcher."""
 
@@ -374,13 +390,20 @@ class Preview:
         return f"http://{shown}:{port}{self.state.config.base_path}"
 
     def start(self) -> Rebuild:
-        """Build everything, then serve and watch."""
-        self.watcher.start(self.state.config)  # an edit made during the first build is not lost
+        """Build everything, then serve and watch.
+
+        The first build runs before any thread starts, so that it may use every
+        core; what was edited while it ran is built right after the watcher starts.
+        """
+        started = time.time()
+        first = self._rebuild(set())
+        self.watcher.start(self.state.config)
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
         )
         self._thread.start()
-        return self._rebuild(set())
+        missed = edited_since(self.state.config, started)
+        return self._rebuild(missed) if missed else first
 
     def run(self, report: Report, stop: threading.Event) -> None:
         """Rebuild after each burst of changes until `stop` is set (or Ctrl-C)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import os
 import queue
 import shutil
 import socket
@@ -510,3 +511,22 @@ def test_serve_outside_a_project_stops_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: no briefgen.yaml in ")
     assert len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_edits_made_during_the_first_build_are_found(tmp_path: Path) -> None:
+    from briefgen.config import load_config
+    from briefgen.serve import edited_since
+
+    project = tmp_path / "p"
+    for name in ("content/old.md", "content/new.md", "templates/base.html", "static/x.css"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("x")
+    (project / "briefgen.yaml").write_text("title: T\n")
+    for name in ("content/old.md", "static/x.css", "briefgen.yaml"):
+        os.utime(project / name, (1_000_000, 1_000_000))
+    config = load_config(project)
+    found = edited_since(config, 2_000_000)
+    assert found == {
+        (project / "content/new.md").absolute(),
+        (project / "templates/base.html").absolute(),
+    }
