@@ -374,7 +374,8 @@ class Preview:
         except BaseException:
             shutil.rmtree(self.output, ignore_errors=True)
             raise
-        self.watcher = Watcher(config, self.output)
+        # made after the first build: watchdog starts a thread as soon as it exists
+        self.watcher: Watcher | None = None
         self._thread: threading.Thread | None = None
         self._failed = False
 
@@ -397,6 +398,7 @@ class Preview:
         """
         started = time.time()
         first = self._rebuild(set())
+        self.watcher = Watcher(self.state.config, self.output)
         self.watcher.start(self.state.config)
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
@@ -407,6 +409,7 @@ class Preview:
 
     def run(self, report: Report, stop: threading.Event) -> None:
         """Rebuild after each burst of changes until `stop` is set (or Ctrl-C)."""
+        assert self.watcher is not None, "start() comes first"
         while not stop.is_set():
             changed = self.watcher.burst(stop)
             if changed:
@@ -415,13 +418,15 @@ class Preview:
     def _rebuild(self, changed: set[Path]) -> Rebuild:
         started = time.perf_counter()
         # a watched folder that appeared, went or moved is watched afresh and read again
-        changed |= self.watcher.follow(self.state.config, changed)
+        if self.watcher is not None:
+            changed |= self.watcher.follow(self.state.config, changed)
         outcome = self._attempt(changed)
         self.state = outcome.state
         # a new briefgen.yaml may name other folders: watch them, and read them once more
         # in case they changed before their watch started
-        for folder in sorted(self.watcher.follow(self.state.config)):
-            self.watcher.changes.put(folder)
+        if self.watcher is not None:
+            for folder in sorted(self.watcher.follow(self.state.config)):
+                self.watcher.changes.put(folder)
         failed_before, self._failed = self._failed, outcome.kind == "failed"
         if self._failed:
             self.hub.publish("failed", [str(d) for d in outcome.errors])
@@ -448,7 +453,8 @@ class Preview:
 
     def close(self) -> None:
         """Stop watching and serving, close the streams, remove the temporary folder."""
-        self.watcher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
         self.hub.close()
         if self._thread is not None:
             self.server.shutdown()
