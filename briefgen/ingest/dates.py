@@ -131,14 +131,7 @@ def date_from_url(url: str) -> date | None:
 
 def parse_user_date(text: str, zone: tzinfo) -> DateValue | None:
     """A `--date` value: YYYY-MM-DD or an ISO 8601 date-time (local time if no offset)."""
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    return parse_iso(text, zone)
 
 
 def parse_iso(text: str, zone: tzinfo | None = None) -> DateValue | None:

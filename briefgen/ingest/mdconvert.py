@@ -128,12 +128,7 @@ def _collapse(text: str) -> str:
 
 
 def _inline(element: lxml.html.HtmlElement, base_url: str) -> str:
-    parts = [_escape_inline(element.text or "")]
-    for child in element:
-        if isinstance(child.tag, str):
-            parts.append(_inline_element(child, base_url))
-        parts.append(_escape_inline(child.tail or ""))
-    return _escape_block_start(_collapse("".join(parts)))
+    return _escape_block_start(_collapse(_inline_raw(element, base_url)))
 
 
 def _inline_element(element: lxml.html.HtmlElement, base_url: str) -> str:
