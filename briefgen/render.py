@@ -70,7 +70,9 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.filters.update(
         long_date=_long_date,
         full_date=_full_date,
-        month_name=lambda value, lang=config.language: i18n.month_name(value, lang),
+        month_name=lambda value, lang=config.language: i18n.month_name(
+            _calendar_day(value, "month_name"), lang
+        ),
         short_time=lambda entry: i18n.short_time(entry.date, entry.lang),
         iso=_iso,
         atom_date=_atom_date,
@@ -154,9 +156,9 @@ def _utc_offset(entry: Entry, zone: tzinfo) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def _short_day(value: Day | date, lang: str) -> str:
+def _short_day(value: object, lang: str) -> str:
     """'jeudi 14' / 'Thursday 14': a day inside a month that is already named."""
-    day = value.day if isinstance(value, Day) else value
+    day = _calendar_day(value, "short_day")
     return str(format_date(day, format="EEEE d", locale=i18n.locale(lang)))
 
 

@@ -407,3 +407,14 @@ def test_long_lists_are_split_into_pages(project: Path) -> None:
         assert 'href="/revue/topics/diplomatie/feed.xml"' in page
     checked = run_cli("check", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_date_filter_given_text_says_what_it_expects(project: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates/404.html").write_text("{{ config.title|month_name }}\n")
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "templates/404.html:1: error: TypeError: the month_name filter expects an entry, a day "
+        "or a date, got 'Revue' (while rendering 404.html)"
+    )
