@@ -43,9 +43,12 @@ def string_list(value: Any) -> Result:
     return tuple(items), ""
 
 
-def local_day(moment: datetime, has_time: bool, zone: tzinfo) -> date:
-    """The calendar day of a moment in the site's time zone (a date-only value keeps its day)."""
-    return moment.astimezone(zone).date() if has_time else moment.date()
+def local_day(value: date, zone: tzinfo) -> date:
+    """The calendar day of `value` in the site's time zone: a date keeps its day, an aware
+    date-time is moved into the zone, a naive one is taken as already in it."""
+    if isinstance(value, datetime):
+        return (value.astimezone(zone) if value.tzinfo else value).date()
+    return value
 
 
 def when(value: Any, zone: tzinfo) -> tuple[tuple[datetime, bool] | None, str]:

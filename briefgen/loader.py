@@ -224,7 +224,7 @@ def _validate(
         title=title,
         date=moment[0],
         has_time=moment[1],
-        day=fields.local_day(moment[0], moment[1], config.zone),
+        day=fields.local_day(moment[0] if moment[1] else moment[0].date(), config.zone),
         source_name=source_name,
         source_url=source_url,
         authors=authors,

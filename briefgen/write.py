@@ -94,16 +94,6 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
-    def add_tree(self, source: Path, prefix: str, origin_root: Path) -> None:
-        """Copy every file of `source` into the staging folder under `prefix`."""
-        for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            relative = path.relative_to(source).as_posix()
-            try:
-                origin = path.relative_to(origin_root).as_posix()
-            except ValueError:
-                origin = path.as_posix()
-            self.add(f"{prefix}{relative}", path.read_bytes(), origin)
-
     def add_all(self, files: Iterable[tuple[str, bytes, str]]) -> None:
         for relative, data, origin in files:
             self.add(relative, data, origin)

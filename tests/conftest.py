@@ -48,7 +48,7 @@ def run_cli(
     Proxy variables are dropped: every server a test talks to is on 127.0.0.1.
     """
     full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    full_env.update(PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT), **(env or {}))
+    full_env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "briefgen", *args],
         cwd=cwd,

@@ -150,13 +150,6 @@ def parse_iso(text: str, zone: tzinfo | None = None) -> DateValue | None:
     return value
 
 
-def local_day(value: DateValue, zone: tzinfo) -> date:
-    """The calendar day of `value` in the site's time zone."""
-    if isinstance(value, datetime):
-        return (value.astimezone(zone) if value.tzinfo else value).date()
-    return value
-
-
 def _from_match(found: re.Match[str], zone: tzinfo | None) -> DateValue | None:
     groups = found.groupdict()
     month_text = groups["month"]

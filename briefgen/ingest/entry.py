@@ -14,8 +14,8 @@ from datetime import date, datetime, tzinfo
 
 import yaml
 
+from briefgen.fields import local_day
 from briefgen.ingest.article import Article
-from briefgen.ingest.dates import local_day
 from briefgen.slugs import slugify
 
 SLUG_LENGTH = 60

@@ -10,8 +10,9 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from briefgen.fields import local_day
 from briefgen.ingest.article import Article, IngestError
-from briefgen.ingest.dates import DateValue, local_day, parse_iso
+from briefgen.ingest.dates import DateValue, parse_iso
 from briefgen.ingest.lang import normalize_tag
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.rules import Rules, normalize_space

@@ -45,15 +45,8 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_installed(lib: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(lib)}
-    return subprocess.run(
-        [sys.executable, "-m", "briefgen", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """The CLI as installed from the wheel: `lib` instead of the checkout on the path."""
+    return run_cli(*args, cwd=cwd, env={"PYTHONPATH": str(lib)})
 
 
 def test_init_builds_out_of_the_box_from_the_wheel(installed_wheel: Path, tmp_path: Path) -> None:

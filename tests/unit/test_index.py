@@ -17,7 +17,7 @@ def make_entry(slug: str, when: datetime, **fields: object) -> Entry:
         "title": slug.title(),
         "date": when,
         "has_time": True,
-        "day": local_day(when, True, PARIS),
+        "day": local_day(when, PARIS),
         "source_name": "",
         "source_url": "",
         "authors": (),
