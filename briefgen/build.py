@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen import i18n
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
@@ -44,6 +45,9 @@ def load(
     entries, diagnostics = load_entries(
         config, drafts=drafts, progress=progress("Reading entries") if progress else None
     )
+    fallback = i18n.missing_catalog(config.language, CONFIG_FILE)
+    if fallback is not None:  # the site's language has no UI catalog: said once per build
+        diagnostics.append(fallback)
     if has_errors(diagnostics, strict=strict):
         raise BriefgenError(sort_diagnostics(diagnostics))
     site = build_site(entries, language=config.language)

@@ -10,14 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from briefgen.i18n import strings
+from briefgen.i18n import uncategorised as uncategorised_name
 from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
 from briefgen.slugs import slugify
 
 
 def build_site(entries: Iterable[Entry], *, language: str) -> Site:
     ordered = newest_first(tuple(entries))
-    uncategorised = strings(language)["uncategorised"]
+    uncategorised = uncategorised_name(language)
     topics = _groups("topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))))
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))

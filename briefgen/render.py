@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from markupsafe import Markup
 
 from briefgen import i18n, urls
 from briefgen.config import Config
@@ -52,41 +53,56 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations(config.language), newstyle=True
     )
     linker = urls.Linker(config.base_url, config.base_path)
-    ui = i18n.strings(config.language)
+    ui_lang = i18n.ui_language(config.language)
     env.globals.update(
         config=config,
         lang=config.language,
-        t=ui,
+        ui_lang=ui_lang,
+        line_lang=lambda code: code if i18n.catalog_language(code) else ui_lang,
+        translate=_translate,
         link=linker.link,
         absolute=linker.absolute,
         route_of=route_of,
         link_to=lambda item: linker.link(route_of(item)),
         link_group=lambda kind, name: linker.link(urls.group_route(kind, group_slug(kind, name))),
         absolute_to=lambda item: linker.absolute(route_of(item)),
-        count=lambda n, one, many: f"{n}\u00a0{ui[one] if _one(config.language, n) else ui[many]}",
+        uncategorised=i18n.uncategorised(config.language),
     )
     env.filters.update(
-        long_date=_long_date,
-        full_date=_full_date,
-        month_name=lambda value, lang=config.language: i18n.month_name(
+        long_date=lambda value, lang=ui_lang: _long_date(value, lang),
+        full_date=lambda value, lang=ui_lang: _full_date(value, lang),
+        month_name=lambda value, lang=ui_lang: i18n.month_name(
             _calendar_day(value, "month_name"), lang
         ),
-        short_time=lambda entry: i18n.short_time(entry.date, entry.lang),
+        short_time=lambda entry, lang=ui_lang: i18n.short_time(entry.date, lang),
         iso=_iso,
         atom_date=_atom_date,
         slug=slugify,
         by_day=by_day,
-        date_time=_date_time,
+        date_time=lambda entry, lang=ui_lang: _date_time(entry, lang),
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
-        short_day=lambda value, lang=config.language: _short_day(value, lang),
+        short_day=lambda value, lang=ui_lang: _short_day(value, lang),
     )
     return env
 
 
-def _one(lang: str, n: int) -> bool:
-    return i18n.plural(lang, n, "1", "n") == "1"
+@jinja2.pass_context
+def _translate(context: jinja2.runtime.Context, lang: str, message: str, **values: Any) -> str:
+    """`translate(entry.lang, "Published on %(date)s", date=…)`: a UI string in another language.
+
+    For the lines of a page written in the language of an entry rather than
+    the site's; like Jinja's newstyle `_()`, values are escaped unless Markup.
+    """
+    text = i18n.translations(lang).gettext(message)
+    if context.eval_ctx.autoescape:
+        return Markup(text) % values
+    return text % values if values else text
 
 
 def route_of(item: Any) -> str:
@@ -114,10 +130,10 @@ def _calendar_day(value: object, name: str) -> date:
     raise TypeError(f"the {name} filter expects an entry, a day or a date, got {value!r}")
 
 
-def _long_date(value: object, lang: str | None = None) -> str:
+def _long_date(value: object, lang: str) -> str:
     if isinstance(value, Entry):
-        return i18n.long_date(value.date.date(), lang or value.lang)
-    return i18n.long_date(_calendar_day(value, "long_date"), lang or "en")
+        return i18n.long_date(value.date.date(), lang)
+    return i18n.long_date(_calendar_day(value, "long_date"), lang)
 
 
 def _full_date(value: object, lang: str) -> str:
@@ -136,13 +152,13 @@ def _atom_date(value: Entry) -> str:
     return value.date.isoformat(timespec="seconds")
 
 
-def _date_time(entry: Entry) -> str:
-    """'14 septembre 2023, 16:50' in the entry's language; the date alone without a time."""
-    day = i18n.long_date(entry.date.date(), entry.lang)
+def _date_time(entry: Entry, lang: str) -> str:
+    """'14 septembre 2023, 16:50' in `lang` (the page's); the date alone without a time."""
+    day = i18n.long_date(entry.date.date(), lang)
     if not entry.has_time:
         return day
-    pattern = str(i18n.locale(entry.lang).datetime_formats["long"]).replace("'", "")
-    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(entry.date, entry.lang))
+    pattern = str(i18n.locale(lang).datetime_formats["long"]).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(entry.date, lang))
 
 
 def _utc_offset(entry: Entry, zone: tzinfo) -> str:
