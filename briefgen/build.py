@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen import i18n
+from briefgen import i18n, search
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
@@ -84,6 +84,9 @@ def build(
             )
             for relative, item in sorted(plain.items()):
                 staging.add(relative, item.read(), item.origin)
+            index = search.index_site(staging.folder)
+            for relative, data in index.files.items():
+                staging.add(relative, data, "search index")
             files = len(staging.origins)
             staging.commit()
     except OSError as exc:

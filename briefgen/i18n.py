@@ -85,6 +85,15 @@ def missing_catalog(lang: str, origin: str) -> Diagnostic | None:
     )
 
 
+def language_name(code: str, lang: str) -> str:
+    """The name of the language `code` in the language `lang`: 'fr' in 'de' -> 'Französisch'."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(locale(lang))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name or code
+
+
 @lru_cache(maxsize=64)
 def locale(lang: str) -> Locale:
     try:

@@ -17,7 +17,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from briefgen import i18n, urls
+from briefgen import i18n, search, urls
 from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error
 from briefgen.index import group_slug
@@ -73,6 +73,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         link_group=lambda kind, name: linker.link(urls.group_route(kind, group_slug(kind, name))),
         absolute_to=lambda item: linker.absolute(route_of(item)),
         uncategorised=i18n.uncategorised(config.language),
+        result_counts=search.result_counts,
     )
     env.filters.update(
         long_date=lambda value, lang=ui_lang: _long_date(value, lang),
@@ -88,6 +89,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         date_time=lambda entry, lang=ui_lang: _date_time(entry, lang),
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
         short_day=lambda value, lang=ui_lang: _short_day(value, lang),
+        language_name=lambda code, lang=ui_lang: i18n.language_name(code, lang),
     )
     return env
 

@@ -56,9 +56,14 @@ def test_an_english_entry_on_a_french_site_keeps_one_language_per_line(
     site, _ = build(make_project, "fr", {"content/a.md": ENGLISH})
     page = site / "articles/a/index.html"
     text = page.read_text(encoding="utf-8")
-    assert '<html lang="fr">' in text and '<article class="entry" lang="en">' in text
+    assert (
+        '<html lang="fr">' in text and '<article class="entry" lang="en" data-pagefind-body' in text
+    )
     # the entry's own page: its label and date in its language, never "Publié le September 14"
-    assert '<p class="meta">Published on <time datetime="2023-09-14T16:50:56+02:00">' in text
+    assert (
+        '<p class="meta" data-pagefind-ignore>Published on '
+        '<time datetime="2023-09-14T16:50:56+02:00">' in text
+    )
     assert "Publié le" not in text
     assert "By Ann Author" in text
     # a list of the French site: the card says lang="en", its date and labels are French

@@ -1,0 +1,131 @@
+"""Full-text search: a Pagefind index of the article pages, searched in the browser, offline.
+
+Pagefind (PyPI `pagefind[bin]`, whose wheel ships the binary) reads the
+article pages of a built site, one index per language taken from each page's
+`lang` so that stemming fits it (French "coopérations" finds "coopération"),
+and writes a bundle of static files under `pagefind/` that the search page
+loads. Only article pages are indexed: they mark their text with
+`data-pagefind-body` and carry their filters (topic, outlet, language, story)
+and result fields (date, outlet) as `data-pagefind-*` attributes.
+
+The bundle does not depend on the base path (the search page tells Pagefind
+where the site lives), and Pagefind writes the same bytes for the same pages;
+`index_key` names the input, so a build reuses the previous bundle while no
+article page changed. Pagefind writes filters in a random order; `search_bundle`
+sorts them, so the same pages give the same bytes (tests/unit/test_search.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+
+from briefgen.diagnostics import BriefgenError, error
+from briefgen.i18n import translations, ui_language
+from briefgen.search_bundle import BundleFormatError, canonical
+
+FOLDER = "pagefind"
+ARTICLES = "articles/*/index.html"
+# Parts of the Pagefind bundle that the theme's search page never loads: its ready-made UIs.
+UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
+TIMEOUT = 600  # seconds: far above the minute that 10 000 pages take
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The Pagefind bundle: output path (`pagefind/…`) -> bytes, and what it indexed."""
+
+    files: dict[str, bytes]
+    pages: int
+    key: str
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable of the `pagefind-bin` wheel."""
+    try:
+        from pagefind_bin import get_executable
+
+        return Path(get_executable())
+    except (ImportError, FileNotFoundError) as exc:
+        raise BriefgenError(
+            f"the search index needs Pagefind ({exc}); install it with "
+            "`python -m pip install 'pagefind[bin]'`"
+        ) from None
+
+
+def pagefind_version() -> str:
+    result = _run([str(pagefind_binary()), "--version"], Path.cwd())
+    return result.stdout.strip()
+
+
+def index_key(pages: Iterable[tuple[str, bytes]], version: str) -> str:
+    """A digest of what the index reads: the article pages (paths, bytes) and Pagefind's version."""
+    digest = hashlib.sha256(version.encode())
+    for path, data in sorted(pages):
+        digest.update(f"\0{path}\0{hashlib.sha256(data).hexdigest()}".encode())
+    return digest.hexdigest()
+
+
+def article_pages(site: Path) -> list[tuple[str, bytes]]:
+    """The indexed pages of a built site: `(output path, bytes)`, sorted."""
+    return sorted(
+        (path.relative_to(site).as_posix(), path.read_bytes()) for path in site.glob(ARTICLES)
+    )
+
+
+def index_site(site: Path, *, key: str = "") -> SearchIndex:
+    """Index the article pages of the built site in `site`; nothing is written into it."""
+    pages = article_pages(site)
+    key = key or index_key(pages, pagefind_version())
+    with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
+        bundle = Path(temp) / FOLDER
+        command = [str(pagefind_binary()), "--site", str(site), "--glob", ARTICLES]
+        _run([*command, "--output-path", str(bundle), "--quiet"], site)
+        files = {
+            f"{FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file() and not path.name.startswith(UNUSED_PREFIXES)
+        }
+    try:
+        files = canonical(files)
+    except (BundleFormatError, OSError, EOFError, KeyError, ValueError) as exc:
+        raise BriefgenError(
+            [error(FOLDER, 0, f"cannot make Pagefind's index deterministic: {exc}", code="search")]
+        ) from None
+    return SearchIndex(files=files, pages=len(pages), key=key)
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BriefgenError([error(FOLDER, 0, f"Pagefind failed: {exc}", code="search")]) from None
+    if result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise BriefgenError(
+            [error(FOLDER, 0, f"Pagefind failed ({result.returncode}): {last[0]}", code="search")]
+        )
+    return result
+
+
+def result_counts(lang: str) -> dict[str, str]:
+    """The "N results" sentence for each CLDR plural category of the UI language, for the page's
+    script (which picks one with `Intl.PluralRules`): {"one": "%(num)d result for …", …}."""
+    catalog = translations(lang)
+    rule = Locale.parse(ui_language(lang)).plural_form
+    forms: dict[str, str] = {}
+    for number in (0, 1, 2, 3, 5, 11, 21, 100, 1_000_000):
+        category = rule(number)
+        if category not in forms:
+            forms[category] = catalog.ngettext(
+                "%(num)d result for “%(query)s”", "%(num)d results for “%(query)s”", number
+            )
+    return forms
