@@ -59,7 +59,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         Page("sitemap.xml", "sitemap.xml", {"urls": _sitemap(site)}),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
-        Page("search/", "search.html", {}),
+        Page("search/", "search.html", {"site": site}, every),
     ]
     for entry in site.entries:
         story = site.by_story.get(entry.story)

@@ -83,6 +83,8 @@ def index_site(site: Path, *, key: str = "") -> SearchIndex:
     """Index the article pages of the built site in `site`; nothing is written into it."""
     pages = article_pages(site)
     key = key or index_key(pages, pagefind_version())
+    if not pages:  # Pagefind refuses a site without pages; the search page says it is empty
+        return SearchIndex(files={}, pages=0, key=key)
     with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
         bundle = Path(temp) / FOLDER
         command = [str(pagefind_binary()), "--site", str(site), "--glob", ARTICLES]

@@ -58,7 +58,7 @@ def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
             if language["hash"] == old:
                 language["hash"] = new
         result["pagefind/pagefind-entry.json"] = json.dumps(
-            entry, ensure_ascii=False, separators=(",", ":")
+            entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
     return dict(sorted(result.items()))
 

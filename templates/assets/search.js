@@ -77,7 +77,7 @@ function resultItem(data) {
   const excerpt = document.createElement("p");
   excerpt.className = "summary";
   excerpt.innerHTML = data.excerpt; // Pagefind's excerpt: the page's text, escaped, with <mark>
-  if (data.language) item.lang = data.language;
+  if (data.meta.lang) item.lang = data.meta.lang;
   meta.lang = settings.lang;
   item.append(title, meta, excerpt);
   return item;
@@ -114,6 +114,7 @@ async function run() {
 
 async function start() {
   form.dataset.idle = status.textContent;
+  input.value = new URLSearchParams(location.search).get("q") ?? "";
   try {
     pagefind = await loadPagefind();
   } catch (error) {
@@ -121,7 +122,6 @@ async function start() {
     return;
   }
   await fillFilters();
-  input.value = new URLSearchParams(location.search).get("q") ?? "";
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);

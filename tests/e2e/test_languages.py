@@ -56,9 +56,11 @@ def test_an_english_entry_on_a_french_site_keeps_one_language_per_line(
     site, _ = build(make_project, "fr", {"content/a.md": ENGLISH})
     page = site / "articles/a/index.html"
     text = page.read_text(encoding="utf-8")
-    assert (
-        '<html lang="fr">' in text and '<article class="entry" lang="en" data-pagefind-body' in text
-    )
+    # the page is in the entry's language, the site's furniture around it in the site's
+    assert '<html lang="en">' in text
+    assert '<article class="entry" lang="en" data-pagefind-body' in text
+    assert '<header class="site-header" lang="fr">' in text
+    assert '<footer class="site-footer" lang="fr">' in text
     # the entry's own page: its label and date in its language, never "Publié le September 14"
     assert (
         '<p class="meta" data-pagefind-ignore>Published on '
