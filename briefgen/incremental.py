@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import jinja2
 
+from briefgen import search
 from briefgen.build import plain_files
 from briefgen.config import CONFIG_FILE, Config, read_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, sort_diagnostics
@@ -166,9 +167,28 @@ def rebuild(state: State, changed: Iterable[Path]) -> Outcome:
             state, tuple(written), diagnostics=tuple(sort_diagnostics(problems + failure))
         )
     state, copied, removed = _finish(state, set(outputs), plain, sources)
+    if any(path.startswith("articles/") for path in written + removed):
+        copied += _reindex(state.output)
     return Outcome(
         state, tuple(written + copied), tuple(removed), tuple(sort_diagnostics(problems)), rendered
     )
+
+
+def _reindex(output: Path) -> list[str]:
+    """Index the article pages again (`search.index_site`); write the files that changed."""
+    index = search.index_site(output)
+    changed = []
+    for relative, data in index.files.items():
+        target = output / relative
+        if not target.is_file() or target.read_bytes() != data:
+            write_file(target, data)
+            changed.append(relative)
+    folder = output / search.FOLDER
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        relative = path.relative_to(output).as_posix()
+        if path.is_file() and relative not in index.files:
+            _remove(output, relative)
+    return changed
 
 
 def _classify(state: State, changed: list[Path]) -> State:
