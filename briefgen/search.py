@@ -18,9 +18,12 @@ sorts them, so the same pages give the same bytes (tests/unit/test_search.py).
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,3 +134,88 @@ def result_counts(lang: str) -> dict[str, str]:
                 "%(num)d result for “%(query)s”", "%(num)d results for “%(query)s”", number
             )
     return forms
+
+
+def snapshot(pages: Mapping[str, Path], folder: Path) -> None:
+    """Hard-link (or copy) the article pages `pages` (output path -> file) into `folder`,
+    so that Pagefind can read them while the output folder moves on. Links are safe because
+    briefgen never writes into an existing file: it moves a new one over it."""
+    for relative, source in sorted(pages.items()):
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or no hard links here
+            shutil.copyfile(source, target)
+
+
+def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
+    """Index the article pages `pages` (output path -> file), wherever they are now."""
+    with tempfile.TemporaryDirectory(prefix="briefgen-pages-") as temp:
+        snapshot(pages, Path(temp))
+        return index_site(Path(temp), key=key)
+
+
+class BackgroundIndexer:
+    """Indexes in a thread of its own, for the live preview: an edit is served at once and
+    the search catches up (its page works after the next reload).
+
+    `request(key, pages)` snapshots the pages (hard links, quick) and indexes
+    them unless that key is already done or under way; `ready(key)` gives the
+    index once it is built. `on_ready` is called (from the indexing thread)
+    when an index is done, so that the preview builds again and publishes it.
+    Only the newest request is kept: a burst of edits indexes once after it.
+    """
+
+    def __init__(self, on_ready: Callable[[], None]) -> None:
+        self._on_ready = on_ready
+        self._lock = threading.Lock()
+        self._done: SearchIndex | None = None
+        self._wanted: tuple[str, Path, tempfile.TemporaryDirectory[str]] | None = None
+        self._busy = ""
+        self._thread: threading.Thread | None = None
+        self.failure = ""  # the last indexing error, shown by the preview
+
+    def ready(self, key: str) -> SearchIndex | None:
+        with self._lock:
+            return self._done if self._done is not None and self._done.key == key else None
+
+    def request(self, key: str, pages: Mapping[str, Path]) -> None:
+        with self._lock:
+            if self._busy == key or (self._done is not None and self._done.key == key):
+                return
+            if self._wanted is not None and self._wanted[0] == key:
+                return
+            temp = tempfile.TemporaryDirectory(prefix="briefgen-pages-")
+            snapshot(pages, Path(temp.name))
+            if self._wanted is not None:
+                self._wanted[2].cleanup()
+            self._wanted = (key, Path(temp.name), temp)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the work asked for so far is done (for tests and benchmarks)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if self._wanted is None:
+                    self._busy = ""
+                    return
+                key, folder, temp = self._wanted
+                self._wanted, self._busy = None, key
+            try:
+                index = index_site(folder, key=key)
+            except BriefgenError as exc:
+                self.failure = "; ".join(str(d) for d in exc.diagnostics)
+                continue
+            finally:
+                temp.cleanup()
+            with self._lock:
+                self._done, self.failure = index, ""
+            self._on_ready()

@@ -181,3 +181,29 @@ def test_a_bundle_of_another_layout_is_refused() -> None:
     files["pagefind/filter/fr_0000000.pf_filter"] = gzip.compress(b"something else")
     with pytest.raises(search_bundle.BundleFormatError, match="signature"):
         search_bundle.canonical(files)
+
+
+def test_the_background_indexer_indexes_the_newest_request_once(built: Path) -> None:
+    calls: list[str] = []
+    indexer = search.BackgroundIndexer(lambda: calls.append("ready"))
+    pages = {path: built / path for path, _ in search.article_pages(built)}
+    expected = search.index_site(built, key="k1")
+    indexer.request("k1", pages)
+    indexer.request("k1", pages)  # under way: nothing more to do
+    indexer.wait(120)
+    assert indexer.ready("k1") == expected
+    assert indexer.ready("k2") is None
+    assert calls == ["ready"]
+    indexer.request("k1", pages)  # done already
+    indexer.wait(120)
+    assert calls == ["ready"]
+    # the pages were snapshotted when asked: replacing them afterwards (as briefgen writes:
+    # a new file moved over the old one) changes nothing
+    fewer = dict(list(pages.items())[:1])
+    indexer.request("k2", fewer)
+    (built / "new.html").write_text("<html></html>", encoding="utf-8")
+    (built / "new.html").replace(built / "articles/a/index.html")
+    indexer.wait(120)
+    index = indexer.ready("k2")
+    assert index is not None and index.pages == 1 and calls == ["ready", "ready"]
+    assert indexer.ready("k1") is None and indexer.failure == ""
