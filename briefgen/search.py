@@ -25,6 +25,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -62,17 +63,25 @@ def pagefind_binary() -> Path:
         ) from None
 
 
+@lru_cache(maxsize=1)
 def pagefind_version() -> str:
     result = _run([str(pagefind_binary()), "--version"], Path.cwd())
     return result.stdout.strip()
 
 
 def index_key(pages: Iterable[tuple[str, bytes]], version: str) -> str:
-    """A digest of what the index reads: the article pages (paths, bytes) and Pagefind's version."""
+    """A digest of what the index reads: the article pages (paths, and bytes or a digest of
+    them, such as the build's records of its outputs) and Pagefind's version."""
     digest = hashlib.sha256(version.encode())
     for path, data in sorted(pages):
         digest.update(f"\0{path}\0{hashlib.sha256(data).hexdigest()}".encode())
     return digest.hexdigest()
+
+
+def is_article(relative: str) -> bool:
+    """Whether an output path is one of the pages the index reads."""
+    parts = relative.split("/")
+    return len(parts) == 3 and parts[0] == "articles" and parts[2] == "index.html"
 
 
 def article_pages(site: Path) -> list[tuple[str, bytes]]:
@@ -156,6 +165,13 @@ def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
         return index_site(Path(temp), key=key)
 
 
+class Synchronous:
+    """How `briefgen build` indexes: at once, when the article pages changed."""
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
+        return index_pages(pages(), key)
+
+
 class BackgroundIndexer:
     """Indexes in a thread of its own, for the live preview: an edit is served at once and
     the search catches up (its page works after the next reload).
@@ -194,6 +210,13 @@ class BackgroundIndexer:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, daemon=True)
                 self._thread.start()
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
+        """The index of `key` if it is ready; else None, and it is asked for."""
+        done = self.ready(key)
+        if done is None:
+            self.request(key, pages())
+        return done
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the work asked for so far is done (for tests and benchmarks)."""

@@ -207,3 +207,19 @@ def test_the_background_indexer_indexes_the_newest_request_once(built: Path) -> 
     index = indexer.ready("k2")
     assert index is not None and index.pages == 1 and calls == ["ready", "ready"]
     assert indexer.ready("k1") is None and indexer.failure == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "indexed"),
+    [("articles/a/index.html", True), ("articles/index.html", False), ("index.html", False),
+     ("articles/a/b/index.html", False), ("topics/a/index.html", False),
+     ("articles/a/feed.xml", False)],
+)  # fmt: skip
+def test_only_article_pages_are_indexed(path: str, indexed: bool) -> None:
+    assert search.is_article(path) is indexed
+
+
+def test_the_build_indexes_at_once(built: Path) -> None:
+    pages = {path: built / path for path, _ in search.article_pages(built)}
+    index = search.Synchronous().index("k", lambda: pages)
+    assert index is not None and index.files == search.index_site(built, key="k").files
