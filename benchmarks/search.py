@@ -3,8 +3,9 @@
     python benchmarks/search.py --sizes 1000 10000 --runs 3 --browser-size 10000
 
 For each size of the shared corpus (`make_corpus.py`, kept in benchmarks/out/)
-it builds the site once, then times `briefgen.search.index_site` over its
-article pages (median of `--runs`) and prints the bundle's size. At
+it builds the site once (kept for later runs unless `--rebuild`), then times
+`briefgen.search.index_site` over its article pages (median of `--runs`, wall
+and CPU time, Pagefind's peak memory) and prints the bundle's size. At
 `--browser-size` it serves the site on 127.0.0.1 and measures, in headless
 Chromium (Debian's `chromium`), the time from opening `/search/?q=WORD` to the
 first result shown, with a cold browser cache each run, and the time from
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,8 +38,10 @@ from briefgen import search  # noqa: E402
 QUERIES = ("coopération", "sanctions", "missiles")
 
 
-def build(project: Path) -> Path:
+def build(project: Path, again: bool) -> Path:
     out = project / "site"
+    if (out / "pagefind" / "pagefind-entry.json").is_file() and not again:
+        return out
     subprocess.run(
         [sys.executable, "-m", "briefgen", "build", "-q", "--clean", "--out", str(out)],
         cwd=project,
@@ -47,14 +51,20 @@ def build(project: Path) -> Path:
     return out
 
 
-def index_figures(site: Path, runs: int) -> tuple[list[float], search.SearchIndex]:
-    times, index = [], None
+def index_figures(
+    site: Path, runs: int, peak: list[float]
+) -> tuple[list[float], list[float], search.SearchIndex]:
+    times, cpu, index = [], [], None
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         index = search.index_site(site)
         times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        peak.append(after.ru_maxrss / 1024)
     assert index is not None
-    return times, index
+    return times, cpu, index
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -111,17 +121,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--browser-size", type=int, default=10000)
     parser.add_argument("--generator", type=Path, default=GENERATOR)
+    parser.add_argument("--rebuild", action="store_true", help="build the sites again")
     options = parser.parse_args()
     print(f"Pagefind {search.pagefind_version()}; {options.runs} runs, medians")
     for size in options.sizes:
         project = ensure_corpus(size, generator=options.generator)
-        site = build(project)
-        times, index = index_figures(site, options.runs)
+        site = build(project, options.rebuild)
+        peak: list[float] = []
+        times, cpu, index = index_figures(site, options.runs, peak)
         total, files = size_of(index)
         fragments = sum(len(d) for p, d in index.files.items() if "/fragment/" in p)
         print(
-            f"{size:>6} entries: index {statistics.median(times):6.2f} s"
-            f" (min {min(times):.2f}), {index.pages} pages -> {files} files,"
+            f"{size:>6} entries: index {statistics.median(times):6.2f} s wall"
+            f" (min {min(times):.2f}), {statistics.median(cpu):6.2f} s CPU,"
+            f" Pagefind peak {max(peak):.0f} MB; {index.pages} pages -> {files} files,"
             f" {total / 1e6:6.1f} MB ({fragments / 1e6:.1f} MB of excerpts)"
         )
         if size == options.browser_size:

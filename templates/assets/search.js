@@ -53,12 +53,20 @@ async function fillFilters() {
     select.closest(".search-filter").hidden = values.length < 2;
     any ||= values.length >= 2;
   }
+  filtersLoaded = true;
   form.querySelector(".search-filters").hidden = !any;
 }
 
+// Until the filters' values are loaded (after the first results), those of the address apply.
+let filtersLoaded = false;
+
 function chosenFilters() {
   const chosen = {};
-  for (const select of selects) if (select.value) chosen[select.dataset.filter] = select.value;
+  const params = new URLSearchParams(location.search);
+  for (const select of selects) {
+    const value = filtersLoaded ? select.value : params.get(select.name);
+    if (value) chosen[select.dataset.filter] = value;
+  }
   return chosen;
 }
 
@@ -121,7 +129,6 @@ async function start() {
     status.textContent = settings.missing;
     return;
   }
-  await fillFilters();
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);
@@ -133,8 +140,10 @@ async function start() {
     run();
   });
   more.addEventListener("click", () => showMore(input.value.trim(), generation));
-  document.documentElement.dataset.search = "ready";
+  // the first results before the filters: their values take a while to load on a big site
   await run();
+  await fillFilters();
+  document.documentElement.dataset.search = "ready";
 }
 
 start();
