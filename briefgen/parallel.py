@@ -52,6 +52,8 @@ def ordered_map(
     """`job(item)` for every item, in order, over several processes when that pays."""
     jobs = min(workers(), len(items) // CHUNK + 1)
     total = len(items)
+    if progress is not None and total:
+        progress(0, total)  # the bar shows as the stage starts, whatever happens next
     if jobs < 2 or total < MIN_ITEMS or not _can_fork():
         for done, item in enumerate(items, 1):
             yield job(item)
