@@ -102,7 +102,8 @@ class Signer:
 
     def _feed(self, hasher: Hasher, value: object) -> None:
         if isinstance(value, Entry):
-            hasher.update(b"E" + self.entries[value.path])
+            # the file's bytes and its name (the slug may come from it)
+            hasher.update(b"E" + value.path.encode() + b"\0" + self.entries[value.path])
         elif isinstance(value, Site | Group | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
         elif isinstance(value, tuple | list):
