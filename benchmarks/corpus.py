@@ -23,8 +23,17 @@ def ensure_corpus(
     if not (folder / "corpus.json").is_file():
         print(f"generating {size} entries into {folder} ...", file=sys.stderr, flush=True)
         subprocess.run(
-            [sys.executable, str(generator), "--n", str(size), "--out", str(folder), "--force"]
-            + ["--format", format],
+            [
+                sys.executable,
+                str(generator),
+                "--n",
+                str(size),
+                "--out",
+                str(folder),
+                "--force",
+                "--format",
+                format,
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
