@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from babel import Locale
 
@@ -35,6 +36,8 @@ from briefgen.i18n import translations, ui_language
 from briefgen.search_bundle import BundleFormatError, canonical
 
 FOLDER = "pagefind"
+PREFIX = FOLDER + "/"  # of every output file of the index
+ORIGIN = "search index"  # what messages call those files
 ARTICLES = "articles/*/index.html"
 # Parts of the Pagefind bundle that the theme's search page never loads: its ready-made UIs.
 UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
@@ -163,6 +166,12 @@ def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
     with tempfile.TemporaryDirectory(prefix="briefgen-pages-") as temp:
         snapshot(pages, Path(temp))
         return index_site(Path(temp), key=key)
+
+
+class Indexing(Protocol):
+    """How a build gets the index of `key`: now, or None while it is being made."""
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None: ...
 
 
 class Synchronous:
