@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
@@ -54,7 +55,10 @@ class SearchIndex:
 
 
 def pagefind_binary() -> Path:
-    """The Pagefind executable of the `pagefind-bin` wheel."""
+    """The Pagefind executable: `$BRIEFGEN_PAGEFIND`, else the one of the `pagefind-bin` wheel."""
+    named = os.environ.get("BRIEFGEN_PAGEFIND")
+    if named:
+        return Path(named)
     try:
         from pagefind_bin import get_executable
 
@@ -68,6 +72,13 @@ def pagefind_binary() -> Path:
 
 @lru_cache(maxsize=1)
 def pagefind_version() -> str:
+    """Pagefind's version, part of the index's key: from the wheel's metadata (no process
+    started, so that a build with nothing to index stays quick), else from the binary."""
+    if not os.environ.get("BRIEFGEN_PAGEFIND"):
+        try:
+            return "pagefind " + metadata.version("pagefind-bin")
+        except metadata.PackageNotFoundError:
+            pass
     result = _run([str(pagefind_binary()), "--version"], Path.cwd())
     return result.stdout.strip()
 

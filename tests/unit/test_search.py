@@ -223,3 +223,44 @@ def test_the_build_indexes_at_once(built: Path) -> None:
     pages = {path: built / path for path, _ in search.article_pages(built)}
     index = search.Synchronous().index("k", lambda: pages)
     assert index is not None and index.files == search.index_site(built, key="k").files
+
+
+def test_the_preview_serves_an_edit_at_once_and_the_index_when_ready(
+    make_project: Project, tmp_path: Path
+) -> None:
+    from briefgen.build import build
+    from briefgen.cache import Cache
+    from briefgen.config import load_config
+
+    root = make_project(
+        {
+            "briefgen.yaml": "title: Revue\nlanguage: fr\n",
+            "content/a.md": entry(1, "fr", "Le Monde", "Diplomatie", "Alpha", "Une coopération."),
+        }
+    )
+    ready: list[str] = []
+    indexer = search.BackgroundIndexer(lambda: ready.append("ready"))
+    cache, out = Cache(), tmp_path / "preview"
+
+    def preview_build() -> tuple[str, set[str]]:
+        result = build(load_config(root), out=out, cache=cache, indexing=indexer, replace=True)
+        return result.kind, {p for p in result.written if p.startswith("pagefind/")}
+
+    kind, index = preview_build()  # the site at once, no index yet
+    assert kind == "reload" and index == set() and not (out / "pagefind").exists()
+    indexer.wait(120)
+    assert ready == ["ready"]
+    kind, index = preview_build()  # the preview builds again when told: the index comes in
+    assert kind == "none" and "pagefind/pagefind-entry.json" in index
+    first = (out / "pagefind/pagefind-entry.json").read_bytes()
+    (root / "content/b.md").write_text(
+        entry(2, "fr", "Libération", "Espace", "Beta", "Une fusée."), encoding="utf-8"
+    )
+    kind, index = preview_build()  # the edit is served; the previous index stays meanwhile
+    assert kind == "reload" and index == set()
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() == first
+    indexer.wait(120)
+    kind, index = preview_build()
+    assert kind == "none" and "pagefind/pagefind-entry.json" in index
+    entry_file = json.loads((out / "pagefind/pagefind-entry.json").read_bytes())
+    assert entry_file["languages"]["fr"]["page_count"] == 2
