@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,16 +106,16 @@ def article_pages(site: Path) -> list[tuple[str, bytes]]:
     )
 
 
-def index_site(site: Path, *, key: str = "") -> SearchIndex:
+def index_site(site: Path, *, key: str = "", stop: threading.Event | None = None) -> SearchIndex:
     """Index the article pages of the built site in `site`; nothing is written into it."""
     pages = article_pages(site)
     key = key or index_key(pages, pagefind_version())
     if not pages:  # Pagefind refuses a site without pages; the search page says it is empty
         return SearchIndex(files={}, pages=0, key=key)
-    with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
+    with tempfile.TemporaryDirectory(prefix="briefgen-search-", ignore_cleanup_errors=True) as temp:
         bundle = Path(temp) / FOLDER
         command = [str(pagefind_binary()), "--site", str(site), "--glob", ARTICLES]
-        _run([*command, "--output-path", str(bundle), "--quiet"], site)
+        _run([*command, "--output-path", str(bundle), "--quiet"], site, stop)
         files = {
             f"{FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
             for path in sorted(bundle.rglob("*"))
@@ -129,19 +130,48 @@ def index_site(site: Path, *, key: str = "") -> SearchIndex:
     return SearchIndex(files=files, pages=len(pages), key=key)
 
 
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(
+    command: list[str], cwd: Path, stop: threading.Event | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run Pagefind; in the background (`stop` given) at the lowest CPU priority, on one
+    thread, and killed as soon as `stop` is set."""
+    background = stop is not None
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if background else None
     try:
-        result = subprocess.run(
-            command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_lowest_priority if background else None,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise BriefgenError([error(FOLDER, 0, f"Pagefind failed: {exc}", code="search")]) from None
-    if result.returncode != 0:
-        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            out, err = process.communicate(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if (stop is not None and stop.is_set()) or time.monotonic() > deadline:
+                process.kill()
+                process.communicate()
+                why = "stopped" if stop is not None and stop.is_set() else f"over {TIMEOUT} s"
+                raise BriefgenError(
+                    [error(FOLDER, 0, f"Pagefind failed: {why}", code="search")]
+                ) from None
+    if process.returncode != 0:
+        last = (err or out).strip().splitlines()[-1:] or ["no output"]
         raise BriefgenError(
-            [error(FOLDER, 0, f"Pagefind failed ({result.returncode}): {last[0]}", code="search")]
+            [error(FOLDER, 0, f"Pagefind failed ({process.returncode}): {last[0]}", code="search")]
         )
-    return result
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def _lowest_priority() -> None:
+    os.nice(19)
 
 
 def result_counts(lang: str) -> dict[str, str]:
@@ -210,6 +240,7 @@ class BackgroundIndexer:
         self._wanted: tuple[str, Path, tempfile.TemporaryDirectory[str]] | None = None
         self._busy = ""
         self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
         self.failure = ""  # the last indexing error, shown by the preview
 
     def ready(self, key: str) -> SearchIndex | None:
@@ -218,11 +249,15 @@ class BackgroundIndexer:
 
     def request(self, key: str, pages: Mapping[str, Path]) -> None:
         with self._lock:
-            if self._busy == key or (self._done is not None and self._done.key == key):
+            if (
+                self._stop.is_set()
+                or self._busy == key
+                or (self._done is not None and self._done.key == key)
+            ):
                 return
             if self._wanted is not None and self._wanted[0] == key:
                 return
-            temp = tempfile.TemporaryDirectory(prefix="briefgen-pages-")
+            temp = tempfile.TemporaryDirectory(prefix="briefgen-pages-", ignore_cleanup_errors=True)
             snapshot(pages, Path(temp.name))
             if self._wanted is not None:
                 self._wanted[2].cleanup()
@@ -237,6 +272,15 @@ class BackgroundIndexer:
         if done is None:
             self.request(key, pages())
         return done
+
+    def close(self) -> None:
+        """Stop: kill a Pagefind run under way, drop what was asked, remove the snapshots."""
+        self._stop.set()
+        with self._lock:
+            wanted, self._wanted = self._wanted, None
+        if wanted is not None:
+            wanted[2].cleanup()
+        self.wait(10)
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the work asked for so far is done (for tests and benchmarks)."""
@@ -253,7 +297,7 @@ class BackgroundIndexer:
                 key, folder, temp = self._wanted
                 self._wanted, self._busy = None, key
             try:
-                index = index_site(folder, key=key)
+                index = index_site(folder, key=key, stop=self._stop)
             except BriefgenError as exc:
                 self.failure = "; ".join(str(d) for d in exc.diagnostics)
                 continue
@@ -261,4 +305,5 @@ class BackgroundIndexer:
                 temp.cleanup()
             with self._lock:
                 self._done, self.failure = index, ""
-            self._on_ready()
+            if not self._stop.is_set():
+                self._on_ready()

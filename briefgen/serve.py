@@ -320,6 +320,10 @@ class Handler(BaseHTTPRequestHandler):
             self.server.hub.unsubscribe(client)
 
 
+def _pages(paths: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(path for path in paths if not path.startswith(search.PREFIX))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one build of the preview did: `build()`'s result, or the problems that stopped it."""
@@ -333,11 +337,18 @@ class Outcome:
 
     @property
     def written(self) -> tuple[str, ...]:
-        return self.result.written if self.result is not None else ()
+        """The files this build changed; the search index, which comes in later, aside."""
+        return _pages(self.result.written) if self.result is not None else ()
 
     @property
     def removed(self) -> tuple[str, ...]:
-        return self.result.removed if self.result is not None else ()
+        return _pages(self.result.removed) if self.result is not None else ()
+
+    @property
+    def searched(self) -> bool:
+        """Whether this build published a new search index (built in the background)."""
+        changed = self.result.written + self.result.removed if self.result is not None else ()
+        return any(path.startswith(search.PREFIX) for path in changed)
 
     @property
     def rendered(self) -> int:
@@ -498,9 +509,10 @@ class Preview:
         return Outcome(result)
 
     def close(self) -> None:
-        """Stop watching and serving, close the streams, remove the temporary folder."""
+        """Stop watching, indexing and serving, close the streams, remove the temporary folder."""
         if self.watcher is not None:
             self.watcher.stop()
+        self.indexer.close()
         self.hub.close()
         if self._thread is not None:
             self.server.shutdown()
