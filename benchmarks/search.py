@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -51,20 +51,26 @@ def build(project: Path, again: bool) -> Path:
     return out
 
 
-def index_figures(
-    site: Path, runs: int, peak: list[float]
-) -> tuple[list[float], list[float], search.SearchIndex]:
-    times, cpu, index = [], [], None
+def index_figures(site: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    """Wall and CPU seconds and peak memory (MB) of `index_site`, each run in a fresh process
+    whose resource usage (with Pagefind's, its child) `os.wait4` reports."""
+    times, cpu, peak = [], [], []
+    code = (
+        "import sys, pathlib; from briefgen import search; "
+        "search.index_site(pathlib.Path(sys.argv[1]))"
+    )
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        index = search.index_site(site)
+        child = subprocess.Popen(
+            [sys.executable, "-c", code, str(site)],
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
         times.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        peak.append(after.ru_maxrss / 1024)
-    assert index is not None
-    return times, cpu, index
+        assert status == 0, status
+        cpu.append(usage.ru_utime + usage.ru_stime)
+        peak.append(usage.ru_maxrss / 1024)
+    return times, cpu, peak
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -111,10 +117,6 @@ def browser_figures(site: Path, runs: int) -> tuple[list[float], list[float]]:
     return first_result, typed
 
 
-def size_of(index: search.SearchIndex) -> tuple[int, int]:
-    return sum(len(data) for data in index.files.values()), len(index.files)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -127,14 +129,19 @@ def main() -> None:
     for size in options.sizes:
         project = ensure_corpus(size, generator=options.generator)
         site = build(project, options.rebuild)
-        peak: list[float] = []
-        times, cpu, index = index_figures(site, options.runs, peak)
-        total, files = size_of(index)
-        fragments = sum(len(d) for p, d in index.files.items() if "/fragment/" in p)
+        times, cpu, peak = index_figures(site, options.runs)
+        bundle = {  # the build wrote the same bytes as index_site gives
+            path.relative_to(site).as_posix(): path.stat().st_size
+            for path in (site / search.FOLDER).rglob("*")
+            if path.is_file()
+        }
+        total, files = sum(bundle.values()), len(bundle)
+        fragments = sum(size for path, size in bundle.items() if "/fragment/" in path)
+        pages = len(search.article_pages(site))
         print(
             f"{size:>6} entries: index {statistics.median(times):6.2f} s wall"
             f" (min {min(times):.2f}), {statistics.median(cpu):6.2f} s CPU,"
-            f" Pagefind peak {max(peak):.0f} MB; {index.pages} pages -> {files} files,"
+            f" Pagefind peak {max(peak):.0f} MB; {pages} pages -> {files} files,"
             f" {total / 1e6:6.1f} MB ({fragments / 1e6:.1f} MB of excerpts)"
         )
         if size == options.browser_size:
