@@ -17,10 +17,13 @@ sorts them, so the same pages give the same bytes (tests/unit/test_search.py).
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -43,7 +46,14 @@ ORIGIN = "search index"  # what messages call those files
 ARTICLES = "articles/*/index.html"
 # Parts of the Pagefind bundle that the theme's search page never loads: its ready-made UIs.
 UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
+PR_SET_PDEATHSIG = 1  # prctl(2)
 TIMEOUT = 1800  # seconds: 10 000 pages take 45 s of CPU time, minutes on a busy machine
+
+
+class Stop(Protocol):
+    """What stops a background run: a `threading.Event`, or several."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,7 @@ def article_pages(site: Path) -> list[tuple[str, bytes]]:
     )
 
 
-def index_site(site: Path, *, key: str = "", stop: threading.Event | None = None) -> SearchIndex:
+def index_site(site: Path, *, key: str = "", stop: Stop | None = None) -> SearchIndex:
     """Index the article pages of the built site in `site`; nothing is written into it."""
     paths = sorted(site.glob(ARTICLES))
     if not key:
@@ -138,7 +148,7 @@ def index_site(site: Path, *, key: str = "", stop: threading.Event | None = None
 
 
 def _run(
-    command: list[str], cwd: Path, stop: threading.Event | None = None
+    command: list[str], cwd: Path, stop: Stop | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run Pagefind; in the background (`stop` given) at the lowest CPU priority, on one
     thread, and killed as soon as `stop` is set."""
@@ -178,7 +188,12 @@ def _run(
 
 
 def _lowest_priority() -> None:
+    """In the Pagefind process of a background run: yield the CPU to the preview, and die with
+    it (Linux's parent-death signal), so that a preview killed outright leaves no Pagefind."""
     os.nice(19)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def result_counts(lang: str) -> dict[str, str]:
@@ -247,7 +262,8 @@ class BackgroundIndexer:
         self._wanted: tuple[str, Path, tempfile.TemporaryDirectory[str]] | None = None
         self._busy = ""
         self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        self._stop = threading.Event()  # the preview closes
+        self._stale = threading.Event()  # the run under way was overtaken by a newer request
         self.failure = ""  # the last indexing error, shown by the preview
 
     def ready(self, key: str) -> SearchIndex | None:
@@ -269,6 +285,7 @@ class BackgroundIndexer:
             if self._wanted is not None:
                 self._wanted[2].cleanup()
             self._wanted = (key, Path(temp.name), temp)
+            self._stale.set()  # a run under way indexes pages that are gone: stop it
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, daemon=True)
                 self._thread.start()
@@ -303,14 +320,28 @@ class BackgroundIndexer:
                     return
                 key, folder, temp = self._wanted
                 self._wanted, self._busy = None, key
+                stop = EitherEvent(self._stop, self._stale)
+                self._stale.clear()
             try:
-                index = index_site(folder, key=key, stop=self._stop)
+                index = index_site(folder, key=key, stop=stop)
             except BriefgenError as exc:
-                self.failure = "; ".join(str(d) for d in exc.diagnostics)
+                if not stop.is_set():
+                    self.failure = "; ".join(str(d) for d in exc.diagnostics)
                 continue
             finally:
                 temp.cleanup()
             with self._lock:
                 self._done, self.failure = index, ""
-            if not self._stop.is_set():
+                overtaken = self._wanted is not None
+            if not overtaken and not self._stop.is_set():
                 self._on_ready()
+
+
+class EitherEvent:
+    """Set when either of two events is: what stops one background run."""
+
+    def __init__(self, first: threading.Event, second: threading.Event) -> None:
+        self.events = (first, second)
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)

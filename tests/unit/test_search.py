@@ -264,3 +264,20 @@ def test_the_preview_serves_an_edit_at_once_and_the_index_when_ready(
     assert kind == "none" and "pagefind/pagefind-entry.json" in index
     entry_file = json.loads((out / "pagefind/pagefind-entry.json").read_bytes())
     assert entry_file["languages"]["fr"]["page_count"] == 2
+
+
+def test_a_newer_request_stops_the_run_it_overtakes(built: Path) -> None:
+    calls: list[str] = []
+    indexer = search.BackgroundIndexer(lambda: calls.append("ready"))
+    pages = {path: built / path for path, _ in search.article_pages(built)}
+    indexer.request("old", pages)
+    indexer.request("new", dict(list(pages.items())[:2]))
+    indexer.wait(120)
+    assert indexer.ready("old") is None
+    index = indexer.ready("new")
+    assert index is not None and index.pages == 2
+    assert calls == ["ready"] and indexer.failure == ""
+    indexer.close()
+    indexer.request("after", pages)  # a closed indexer does nothing more
+    indexer.wait(10)
+    assert indexer.ready("after") is None and calls == ["ready"]
