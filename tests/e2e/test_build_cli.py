@@ -429,7 +429,8 @@ def test_the_seed_build_groups_its_warnings_and_lists_them_with_v(tmp_path: Path
     lines = result.stderr.splitlines()
     assert lines[:2] == [
         "content/2023/09/: warning: 4 entries have no source URL: "
-        "13-kim-jong-un-a-affirme-le-….md, 13-kim-s-aligne-sur-la-guerr….md, 13-les-questions-sensibles-d….md and 1 more "
+        "13-kim-jong-un-a-affirme-le-….md, 13-kim-s-aligne-sur-la-guerr….md, "
+        "13-les-questions-sensibles-d….md and 1 more "
         "(-v: one line each)",
         "content/2023/09/: warning: 3 entries name no outlet: 13-kim-s-aligne-sur-la-guerr….md, "
         "13-les-questions-sensibles-d….md, 14-la-russie-et-la-coree-du-….md (-v: one line each)",
