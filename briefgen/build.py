@@ -16,15 +16,13 @@ from briefgen.config import CONFIG_FILE, Config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
 from briefgen.loader import load_entries
+from briefgen.marker import MARKER, marker_text
 from briefgen.model import Site
 from briefgen.pages import plan_pages
 from briefgen.render import make_environment, render_pages, template_origin, theme_dir
 from briefgen.write import Staging, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
-# Every build writes this file; an output folder that has it may be replaced whole.
-MARKER = ".briefgen"
-MARKER_TEXT = b"Built by briefgen: this folder is replaced whole by each build.\n"
 
 
 @dataclass
@@ -115,7 +113,7 @@ def plain_files(
     replaces briefgen's. A static file on the path of a rendered page or of a
     theme asset is an error naming both.
     """
-    files: dict[str, PlainFile] = {MARKER: PlainFile(MARKER_TEXT, "briefgen")}
+    files: dict[str, PlainFile] = {MARKER: PlainFile(marker_text(config.base_url), "briefgen")}
     files[".nojekyll"] = PlainFile(b"", "briefgen")
     if config.cname:
         files["CNAME"] = PlainFile((config.cname + "\n").encode(), "briefgen.yaml: cname")

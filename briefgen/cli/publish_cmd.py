@@ -107,10 +107,18 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
     help="Deploy even to the branch checked out in the project, or to a remote branch "
     "whose last commit was not made by briefgen deploy: its files are replaced by the site.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a git command that talks to the remote after this long, all told.",
+)
 @noise_options
 @click.pass_obj
 def deploy_command(
-    console: Console, remote: str, branch: str, message: str | None, force: bool
+    console: Console, remote: str, branch: str, message: str | None, force: bool, timeout: float
 ) -> None:
     """Publish the built site as one new commit on a branch of a git remote.
 
@@ -119,6 +127,8 @@ def deploy_command(
     Each commit is marked with a "Deployed-by: briefgen" trailer; a branch whose
     last commit lacks it holds something else and is refused without --force.
     Nothing is pushed when the site has not changed since the last deploy.
+    A site built for this machine (the default base_url) is refused: build it
+    with its published address first. The build's .briefgen file is not published.
     """
     from briefgen.publish import deploy
 
@@ -134,6 +144,7 @@ def deploy_command(
             message=message,
             display=config.shown(config.output_path),
             force=force,
+            timeout=timeout,
         )
     except BriefgenError as exc:
         console.fail(exc)
