@@ -42,20 +42,29 @@ def _not_built(config: Config) -> BriefgenError:
 @click.option(
     "--external",
     is_flag=True,
-    help="Also fetch every external link (8 at a time, 10 s timeout each).",
+    help="Also fetch every external link (8 at a time, redirects included).",
 )
 @click.option(
     "--base-url",
     metavar="URL",
-    help="The base URL the site was built with, if not base_url of briefgen.yaml "
-    "(as given to `briefgen build --base-url`).",
+    help="Check the site as if served at URL (default: the base URL it was built with, "
+    "recorded by `briefgen build`).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --external: give up on a link after this long, all told.",
 )
 @noise_options
 @click.pass_obj
-def check_command(console: Console, external: bool, base_url: str | None) -> None:
+def check_command(console: Console, external: bool, base_url: str | None, timeout: float) -> None:
     """Check the config, every entry, then every link, anchor and asset of the built site."""
     from briefgen.check import check_site
     from briefgen.loader import load_entries
+    from briefgen.marker import built_base_url
 
     try:
         config = _config(base_url)
@@ -63,6 +72,7 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
         console.fail(exc)
     _entries, diagnostics = load_entries(config, drafts=True)
     site = config.output_path
+    served_at = base_url or built_base_url(site) or config.base_url
     if not (site / "index.html").is_file():
         console.diagnostics(diagnostics)
         console.fail(_not_built(config))
@@ -70,9 +80,10 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
         try:
             result = check_site(
                 site,
-                config.base_url,
+                served_at,
                 display=config.shown(site),
                 external=external,
+                timeout=timeout,
                 progress=progress,
             )
         except BriefgenError as exc:
