@@ -48,7 +48,8 @@ _GIT_LOCATION_VARS = (
 _WORKFLOW = """\
 # Builds the briefing with briefgen and publishes it on GitHub Pages.
 # In the repository: Settings > Pages > Build and deployment > Source: "GitHub Actions".
-# Pin briefgen with a requirements.txt beside briefgen.yaml (e.g. "briefgen==0.1.0").
+# briefgen is installed from requirements.txt beside briefgen.yaml, which pins its version
+# and finds it in vendor/ (the wheel `briefgen init` wrote) or on the package index.
 name: Publish the briefing on GitHub Pages
 
 on:
