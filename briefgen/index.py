@@ -20,7 +20,10 @@ def build_site(entries: Iterable[Entry], *, language: str) -> Site:
     uncategorised = strings(language)["uncategorised"]
     topics = _groups("topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))))
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
+    # entries whose outlet is unknown make one group, last, so that each is reachable
+    unknown = strings(language)["unknown_source"]
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
+    sources += _groups("source", ((unknown, e) for e in ordered if not e.source_name))
     stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
     days = _days(ordered)
     return Site(
