@@ -282,7 +282,8 @@ GUILLEMETS_BROKEN = """() => {
              while (start > 0 && !/\\s/.test(text[start - 1])) start--; }
       const range = document.createRange();
       range.setStart(node, start); range.setEnd(node, end);
-      const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom));
+      const tops = [...range.getClientRects()].filter(r => r.width > 0)
+        .map(r => Math.round(r.bottom));
       if (new Set(tops).size > 1) broken.push(text.slice(start, end));
     }
   }
@@ -326,9 +327,12 @@ def test_an_unknown_outlet_is_shown_quietly_and_leads_to_its_group(
 ) -> None:
     page = open_page(browser, base_url)
     style = page.evaluate(
-        """() => { const unknown = getComputedStyle(document.querySelector(".item .outlet-unknown"));
-                   const known = getComputedStyle(document.querySelector(".item .outlet:not(.outlet-unknown)"));
-                   return [unknown.textTransform, unknown.fontWeight, unknown.color === known.color]; }"""
+        """() => {
+          const style = (selector) => getComputedStyle(document.querySelector(selector));
+          const unknown = style(".item .outlet-unknown");
+          const known = style(".item .outlet:not(.outlet-unknown)");
+          return [unknown.textTransform, unknown.fontWeight, unknown.color === known.color];
+        }"""
     )
     assert style == ["none", "400", False]
     page.click(".item .outlet-unknown")
