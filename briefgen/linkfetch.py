@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from briefgen import __version__
@@ -152,14 +153,7 @@ def _exchange(
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise _Failed(f"no answer within {timeout:g} s", reached=False)
-    try:
-        raw = socket.create_connection((host, port), timeout=remaining)
-    except socket.gaierror:
-        raise _Failed(f"cannot connect: unknown host {_quoted(host)}", reached=False) from None
-    except TimeoutError:
-        raise _Failed(f"cannot connect within {timeout:g} s", reached=False) from None
-    except OSError as exc:
-        raise _Failed(f"cannot connect: {_reason(exc)}", reached=False) from None
+    raw = _connect(host, port, deadline, timeout)
     expired = threading.Event()
 
     def give_up() -> None:
@@ -189,6 +183,52 @@ def _exchange(
     finally:
         watchdog.cancel()
         raw.close()
+
+
+def _connect(host: str, port: int, deadline: float, timeout: float) -> socket.socket:
+    """A socket connected to `host`, its name resolved and connected within the deadline."""
+    addresses = _resolve(host, port, deadline, timeout)
+    last: OSError | None = None
+    for family, kind, proto, _name, address in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        sock = socket.socket(family, kind, proto)
+        sock.settimeout(remaining)
+        try:
+            sock.connect(address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+    if last is None or isinstance(last, TimeoutError):
+        raise _Failed(f"cannot connect within {timeout:g} s", reached=False)
+    raise _Failed(f"cannot connect: {_reason(last)}", reached=False)
+
+
+_Address = tuple[socket.AddressFamily, socket.SocketKind, int, str, Any]
+
+
+def _resolve(host: str, port: int, deadline: float, timeout: float) -> list[_Address]:
+    """The addresses of `host`, looked up in a thread that is given up at the deadline
+    (the system's resolver has no time limit of its own to pass it)."""
+    found: list[list[_Address]] = []
+    failed: list[OSError] = []
+
+    def look_up() -> None:
+        try:
+            found.append(list(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)))
+        except OSError as exc:
+            failed.append(exc)
+
+    lookup = threading.Thread(target=look_up, daemon=True)
+    lookup.start()
+    lookup.join(max(0.0, deadline - time.monotonic()))
+    if found:
+        return found[0]
+    if failed:
+        raise _Failed(f"cannot connect: unknown host {_quoted(host)}", reached=False)
+    raise _Failed(f"cannot resolve {_quoted(host)} within {timeout:g} s", reached=False)
 
 
 def _read_head(sock: socket.socket) -> bytes:

@@ -9,6 +9,7 @@ for a network that is down.
 from __future__ import annotations
 
 import http.server
+import re
 import socket
 import socketserver
 import threading
@@ -29,9 +30,10 @@ def test_check_checks_the_site_as_it_was_built(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     checked = run_cli("check", cwd=project)
     assert checked.returncode == 0, checked.stderr
-    assert checked.stderr.splitlines()[-1] == (
-        "checked 31 pages, 966 links: 0 problems (1 external link not fetched; "
-        "`--external` checks them)"
+    assert re.fullmatch(
+        r"checked \d+ pages, \d+ links: 0 problems \(1 external link not fetched; "
+        r"`--external` checks them\)",
+        checked.stderr.splitlines()[-1],
     )
     assert not [line for line in checked.stderr.splitlines() if ": error: " in line]
     # --base-url still says where the site is served: here, where it was not built for
