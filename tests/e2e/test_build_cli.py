@@ -403,7 +403,7 @@ def test_long_lists_are_split_into_pages(project: Path) -> None:
     # both pages give the size and span of the whole topic, and a working feed link
     for page in (first, second):
         assert "2\u00a0articles" in page
-        assert '<time datetime="2023-09-13">13 septembre 2023</time> – ' in page
+        assert '<time datetime="2023-09-13">13 septembre 2023</time>&nbsp;– ' in page
         assert 'href="/revue/topics/diplomatie/feed.xml"' in page
     checked = run_cli("check", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
