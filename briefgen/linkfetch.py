@@ -179,6 +179,9 @@ def _exchange(
     except (OSError, ssl.SSLError) as exc:
         if expired.is_set() or isinstance(exc, TimeoutError):
             raise _Failed(f"no answer within {timeout:g} s", reached=True) from None
+        if isinstance(exc, ssl.SSLError):
+            why = f"TLS failed ({str(exc.reason).lower().replace('_', ' ') or 'unknown error'})"
+            raise _Failed(why, reached=True) from None
         raise _Failed(f"the connection failed: {_reason(exc)}", reached=True) from None
     finally:
         watchdog.cancel()

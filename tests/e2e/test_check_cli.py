@@ -120,7 +120,8 @@ def test_external_says_one_line_per_failing_url_with_the_pages_that_link_it(
     tmp_path: Path, servers: tuple[str, str]
 ) -> None:
     web, not_http = servers
-    every = [f"{web}/ok", f"{web}/gone", f"{web}/ftp", f"{web}/loop", f"{web}/drip", not_http]
+    tls = web.replace("http://", "https://") + "/ok"  # TLS spoken to a plain HTTP server
+    every = [f"{web}/ok", f"{web}/gone", f"{web}/ftp", f"{web}/loop", f"{web}/drip", not_http, tls]
     pages = {"index.html": every}
     pages.update({f"p{n}/index.html": [f"{web}/gone", f"{web}/ok"] for n in range(1, 6)})
     project = project_with_links(tmp_path / "p", pages)
@@ -130,7 +131,7 @@ def test_external_says_one_line_per_failing_url_with_the_pages_that_link_it(
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     # progress goes to a log once the work takes a second (the dripping server takes 2)
-    assert lines.pop(0) == "Checking external links: 6/6"
+    assert lines.pop(0) == "Checking external links: 7/7"
     assert lines == [
         f"site/index.html:3:1: error: {web}/gone: HTTP 404 (also linked from p1/index.html, "
         "p2/index.html, p3/index.html and 2 more)",
@@ -140,7 +141,8 @@ def test_external_says_one_line_per_failing_url_with_the_pages_that_link_it(
         f"site/index.html:6:1: error: {web}/drip: no answer within 2 s",
         f"site/index.html:7:1: error: {not_http}: not an HTTP server "
         "(it answered 'SSH-2.0-OpenSSH_9.2\\r\\n')",
-        "checked 6 pages, 16 links: 5 problems",
+        f"site/index.html:8:1: error: {tls}: TLS failed (wrong version number)",
+        "checked 6 pages, 17 links: 6 problems",
     ]
     assert elapsed < 10, elapsed  # the dripping server is given up at the 2 s deadline
 
