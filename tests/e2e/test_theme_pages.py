@@ -114,3 +114,20 @@ def test_french_text_keeps_guillemets_and_marks_with_their_words(seed_site: Path
     assert f"«{NBSP}guerre sainte{NBSP}»" in text
     assert f"Vostochny{NNBSP}?" in text
     assert "« " not in text and " »" not in text and " ?" not in text
+
+
+def test_a_gap_across_months_is_shown_too(tmp_path: Path) -> None:
+    project = tmp_path / "gap"
+    (project / "content").mkdir(parents=True)
+    (project / "briefgen.yaml").write_text("language: en\n", encoding="utf-8")
+    for day in ("2023-08-30", "2023-09-12", "2023-09-14"):
+        (project / f"content/{day}.md").write_text(
+            f"---\ntitle: On {day}\ndate: {day}\n"
+            "source: {name: Desk, url: 'https://desk.example/x'}\n---\nBody.\n",
+            encoding="utf-8",
+        )
+    assert run_cli("build", cwd=project).returncode == 0
+    text = main_text(project / "site/dates/index.html")
+    assert f"1{NBSP}day without articles" in text
+    assert f"12{NBSP}days without articles" in text
+    assert f"12{NBSP}days without articles" in main_text(project / "site/dates/2023/index.html")
