@@ -35,16 +35,17 @@ from briefgen.content import read_content
 from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
+from briefgen.marker import MARKER
 from briefgen.model import Site
 from briefgen.output import Writer
 from briefgen.pages import Page, plan_pages
-from briefgen.plain import MARKER, MARKER_TEXT, PlainFile, assets, plain_files
+from briefgen.plain import PlainFile, assets, plain_files
 from briefgen.render import make_environment, render_pages
 from briefgen.write import OutputLock, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
 Kind = Literal["reload", "css", "none"]
-__all__ = ["MARKER", "MARKER_TEXT", "BuildResult", "PlainFile", "assets", "build", "plain_files"]
+__all__ = ["MARKER", "BuildResult", "PlainFile", "assets", "build", "plain_files"]
 
 
 @dataclass
@@ -114,7 +115,10 @@ def _pipeline(
     entries, warnings = read_content(
         config, cache, drafts=drafts, progress=_bar(progress, "Reading entries")
     )
-    site = build_site(entries, uncategorised=i18n.strings(config.language)["uncategorised"])
+    ui = i18n.strings(config.language)
+    site = build_site(
+        entries, uncategorised=ui["uncategorised"], unknown_source=ui["unknown_source"]
+    )
     bodies = render_bodies(
         site.entries,
         unsafe_html=config.unsafe_html,

@@ -60,17 +60,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
     ]
-    for entry in site.entries:
-        story = site.by_story.get(entry.story)
-        related = tuple(e for e in story.entries if e is not entry) if story else ()
-        pages.append(
-            Page(
-                urls.article(entry),
-                "article.html",
-                {"entry": entry, "related": related},
-                frozenset({entry.path, *(e.path for e in related)}),
-            )
-        )
+    pages.extend(_article_pages(site))
     for kind, folder, groups in (
         ("topic", "topics/", site.topics),
         ("tag", "tags/", site.tags),
@@ -80,7 +70,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         pages.append(Page(folder, "groups.html", {"kind": kind, "groups": summaries}))
         for item in groups:
             pages.extend(_group_pages(item, site, config))
-            if kind == "topic":
+            if kind in ("topic", "tag"):
                 pages.append(
                     _feed(
                         urls.group_feed(item),
@@ -120,6 +110,32 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
                 paths(day.entries),
             )
         )
+    return pages
+
+
+def _article_pages(site: Site) -> list[Page]:
+    """Each article, with its context: its story's other coverage, its day, its topics,
+    and the articles just before and after it in time."""
+    days = {day.day: day for day in site.days}
+    topics = {group.name: group.summary for group in site.topics}
+    pages = []
+    for index, entry in enumerate(site.entries):
+        story = site.by_story.get(entry.story)
+        related = tuple(e for e in story.entries if e is not entry) if story else ()
+        newer = site.entries[index - 1] if index > 0 else None
+        older = site.entries[index + 1] if index + 1 < len(site.entries) else None
+        same_day = tuple(e for e in days[entry.day].entries if e is not entry)
+        context = {
+            "entry": entry,
+            "related": related,
+            "same_day": same_day,
+            "topics": tuple(topics[name] for name in entry.topics if name in topics),
+            "newer": newer,
+            "older": older,
+        }
+        shown = {entry.path, *(e.path for e in (*related, *same_day))}
+        shown.update(e.path for e in (newer, older) if e is not None)
+        pages.append(Page(urls.article(entry), "article.html", context, frozenset(shown)))
     return pages
 
 
