@@ -28,7 +28,7 @@ from typing import Literal
 import jinja2
 
 from briefgen import i18n
-from briefgen.bodies import render_bodies
+from briefgen.bodies import body_key, render_bodies
 from briefgen.cache import Cache, load_cache, save_cache
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
@@ -133,6 +133,7 @@ def _pipeline(
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
         cache.outputs, cache.output = writer.finish(), str(output)
+        cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
     except OSError as exc:
         raise BriefgenError([cannot_write(exc, output)]) from None
     finally:
@@ -182,6 +183,11 @@ def _copy(writer: Writer, relative: str, item: PlainFile) -> None:
         writer.keep(relative, item.origin)
     else:
         writer.put(relative, item.read(), item.origin, item.digest)
+
+
+def _body_keys(site: Site, config: Config) -> set[bytes]:
+    """The bodies the site shows: the cache keeps those and drops the others."""
+    return {body_key(entry, config.unsafe_html) for entry in site.entries}
 
 
 def _entry_digests(cache: Cache, site: Site) -> Mapping[str, bytes]:

@@ -75,6 +75,7 @@ class Cache:
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)
+    dirty: bool = False  # learnt something since it was loaded: worth saving
 
 
 def cache_file(root: Path) -> Path:
@@ -103,6 +104,7 @@ def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:
         return Cache(), [_ignored("unreadable")]
     if not isinstance(cache, Cache):
         return Cache(), [_ignored("unreadable")]
+    cache.dirty = False
     return cache, []
 
 
@@ -110,8 +112,9 @@ def save_cache(root: Path, cache: Cache) -> None:
     """Write the cache atomically; a cache that cannot be written only costs speed."""
     key = _key()
     folder = root / FOLDER
-    if key is None or folder.is_symlink():
+    if key is None or folder.is_symlink() or not cache.dirty:
         return
+    cache.dirty = False
     payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
     signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:
