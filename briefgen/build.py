@@ -126,7 +126,8 @@ def _pipeline(
     if has_errors(warnings + problems, strict=strict):
         raise BriefgenError(sort_diagnostics(warnings + problems))
     env = make_environment(config, bodies)
-    signer = Signer(_entry_digests(cache, site), _settings(config, drafts), Templates(env))
+    templates = Templates(env, dict(cache.templates))
+    signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
     writer = Writer(output, cache.outputs if cache.output == str(output) else {})
     try:
         rendered = _render(pages, writer, signer, env, config, _bar(progress, "Rendering pages"))
@@ -134,6 +135,8 @@ def _pipeline(
             _copy(writer, relative, item)
         cache.outputs, cache.output = writer.finish(), str(output)
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
+        if templates.known.keys() != cache.templates.keys():
+            cache.templates, cache.dirty = templates.known, True
     except OSError as exc:
         raise BriefgenError([cannot_write(exc, output)]) from None
     finally:
