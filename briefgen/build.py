@@ -121,6 +121,7 @@ def _pipeline(
         cache=cache.bodies,
         progress=_bar(progress, "Rendering bodies"),
     )
+    _forget_bodies(cache, site, config)
     pages = plan_pages(site, config)
     plain, problems = plain_files(config, {page.output: page.template for page in pages}, cache)
     if has_errors(warnings + problems, strict=strict):
@@ -188,9 +189,12 @@ def _copy(writer: Writer, relative: str, item: PlainFile) -> None:
         writer.put(relative, item.read(), item.origin, item.digest)
 
 
-def _body_keys(site: Site, config: Config) -> set[bytes]:
-    """The bodies the site shows: the cache keeps those and drops the others."""
-    return {body_key(entry, config.unsafe_html) for entry in site.entries}
+def _forget_bodies(cache: Cache, site: Site, config: Config) -> None:
+    """The cache keeps the bodies the site shows and drops the others."""
+    shown = {body_key(entry, config.unsafe_html) for entry in site.entries}
+    if cache.bodies.keys() != shown:
+        cache.bodies = {key: cache.bodies[key] for key in shown}
+        cache.dirty = True
 
 
 def _entry_digests(cache: Cache, site: Site) -> Mapping[str, bytes]:
