@@ -131,7 +131,7 @@ def _pipeline(
     signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
     writer = Writer(output, cache.outputs if cache.output == str(output) else {})
     try:
-        rendered = _render(pages, writer, signer, env, config, _bar(progress, "Rendering pages"))
+        rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
         cache.outputs, cache.output = writer.finish(), str(output)
@@ -162,7 +162,7 @@ def _render(
     signer: Signer,
     env: jinja2.Environment,
     config: Config,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
 ) -> int:
     """Render the pages whose signature moved; hand every page to the writer as it comes."""
     todo: list[tuple[Page, bytes]] = []
@@ -174,7 +174,7 @@ def _render(
             todo.append((page, signature))
     chosen = [page for page, _signature in todo]
     for (relative, data, origin), (_page, signature) in zip(
-        render_pages(chosen, env, config, progress),
+        render_pages(chosen, env, config, _bar(progress, "Rendering pages")),
         todo,
         strict=True,
     ):
