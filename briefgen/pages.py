@@ -17,7 +17,10 @@ from typing import Any
 
 from briefgen import urls
 from briefgen.config import Config
-from briefgen.model import Entry, Group, Site
+from briefgen.model import Day, Entry, Group, Month, Site
+
+# URLs in one sitemap file: the sitemap protocol's limit
+SITEMAP_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         Page("", "index.html", {"days": site.days[: config.home_days], "site": site}, every),
         Page("404.html", "404.html", {"site": site}),
         _feed("feed.xml", site.entries, config.title, "", config, every),
-        Page("sitemap.xml", "sitemap.xml", {"urls": _sitemap(site)}),
+        *_sitemaps(site),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
     ]
@@ -91,14 +94,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
             )
         )
         for month in year.months:
-            pages.append(
-                Page(
-                    urls.month(month),
-                    "month.html",
-                    {"month": month},
-                    frozenset(e.path for d in month.days for e in d.entries),
-                )
-            )
+            pages.extend(_month_pages(month, config))
     for index, day in enumerate(site.days):
         newer = site.days[index - 1] if index > 0 else None
         older = site.days[index + 1] if index + 1 < len(site.days) else None
@@ -172,6 +168,40 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
         )
         context = {"group": item.summary, "entries": chunk, "pager": pager, "span": span}
         pages.append(Page(routes[index], "group.html", context, paths(chunk)))
+    return pages
+
+
+def _month_pages(month: Month, config: Config) -> list[Page]:
+    """A month's entries by day, `paginate` entries a page: no page grows without bound."""
+    entries = [entry for day in month.days for entry in day.entries]
+    size = config.paginate
+    chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
+    route = urls.month(month)
+    routes = [route if n == 1 else f"{route}page/{n}/" for n in range(1, len(chunks) + 1)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            newer=routes[index - 1] if index > 0 else "",
+            older=routes[index + 1] if index + 1 < len(routes) else "",
+        )
+        days = tuple(Day(day, tuple(items)) for day, items in by_day(chunk))
+        context = {"month": month, "days": days, "pager": pager}
+        pages.append(Page(routes[index], "month.html", context, paths(chunk)))
+    return pages
+
+
+def _sitemaps(site: Site) -> list[Page]:
+    """`sitemap.xml`; above `SITEMAP_LIMIT` URLs (the protocol's limit) an index of parts."""
+    every = _sitemap(site)
+    if len(every) <= SITEMAP_LIMIT:
+        return [Page("sitemap.xml", "sitemap.xml", {"urls": every, "parts": ()})]
+    chunks = [every[start : start + SITEMAP_LIMIT] for start in range(0, len(every), SITEMAP_LIMIT)]
+    parts = tuple(f"sitemap-{number}.xml" for number in range(1, len(chunks) + 1))
+    pages = [Page("sitemap.xml", "sitemap.xml", {"urls": (), "parts": parts})]
+    for part, chunk in zip(parts, chunks, strict=True):
+        pages.append(Page(part, "sitemap.xml", {"urls": chunk, "parts": ()}))
     return pages
 
 

@@ -75,6 +75,10 @@ def plain_files(
         if isinstance(item.source, Path):
             digest = _digest(item, cache, known, problems)
             files[relative] = PlainFile(item.source, item.origin, digest)
+    if known.keys() != cache.plain.keys() or any(
+        known[key] is not cache.plain[key] for key in known
+    ):
+        cache.dirty = True
     cache.plain = known
     return files, problems
 
