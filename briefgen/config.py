@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from briefgen.diagnostics import BriefgenError, Diagnostic, error
+from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.frontmatter import YamlMapping, load_mapping
 
 CONFIG_FILE = "briefgen.yaml"
@@ -104,23 +104,26 @@ def _replace(config: Config, **changes: Any) -> Config:
     return replace(config, **changes)
 
 
+EXPECTED_URL = "expected an http(s) URL such as https://user.github.io/repo/"
+
+
 def _check_base_url(value: str) -> tuple[str, str]:
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
-        return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
+        return value, f"{EXPECTED_URL}, got {quote(value)}"
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
+        return value, f"{EXPECTED_URL}, got {quote(value)}"
     if parts.query or parts.fragment:
-        return value, f"expected a URL without query or fragment, got {value!r}"
+        return value, f"expected a URL without query or fragment, got {quote(value)}"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}", ""
 
 
 def _check_language(value: str) -> tuple[str, str]:
     if not LANG_RE.match(value):
-        return value, f"expected a BCP 47 language tag such as 'fr' or 'en-GB', got {value!r}"
+        return value, f"expected a BCP 47 language tag such as 'fr' or 'en-GB', got {quote(value)}"
     return value, ""
 
 
@@ -128,24 +131,25 @@ def _check_timezone(value: str) -> tuple[str, str]:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        return value, f"expected an IANA time zone such as 'Europe/Paris' or 'UTC', got {value!r}"
+        expected = "expected an IANA time zone such as 'Europe/Paris' or 'UTC'"
+        return value, f"{expected}, got {quote(value)}"
     return value, ""
 
 
 def _check_positive(value: int) -> tuple[int, str]:
-    return (value, "") if value > 0 else (value, f"expected a positive number, got {value}")
+    return (value, "") if value > 0 else (value, f"expected a positive number, got {quote(value)}")
 
 
 def _check_cname(value: str) -> tuple[str, str]:
     if value and ("/" in value or ":" in value or " " in value):
-        return value, f"expected a bare domain such as 'briefing.example.org', got {value!r}"
+        return value, f"expected a bare domain such as 'briefing.example.org', got {quote(value)}"
     return value, ""
 
 
 def _check_dir(value: str) -> tuple[str, str]:
     path = Path(value)
     if path.is_absolute() or ".." in path.parts or not value.strip():
-        return value, f"expected a folder inside the project, got {value!r}"
+        return value, f"expected a folder inside the project, got {quote(value)}"
     return value, ""
 
 
@@ -230,7 +234,7 @@ def read_config(root: Path) -> tuple[Config | None, list[Diagnostic]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(display, 0, f"cannot read the config: {exc}", code="config")]
+        return None, [error(display, 0, f"cannot read the config: {clip(str(exc))}", code="config")]
     mapping, diagnostics = load_mapping(text, display)
     if mapping is None:
         return None, diagnostics
@@ -333,7 +337,7 @@ def _import_rules(
                         error(
                             display,
                             line,
-                            f"invalid regular expression {pattern!r}: {exc}",
+                            f"invalid regular expression {quote(pattern)}: {clip(str(exc))}",
                             field=dotted,
                             code="value",
                         )

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.config import LANG_RE, type_name
+from briefgen.diagnostics import quote
 
 Result = tuple[Any, str]
 
@@ -68,7 +69,7 @@ def when(value: Any, zone: tzinfo) -> tuple[tuple[datetime, bool] | None, str]:
             else:
                 moment, has_time = datetime.fromisoformat(raw.replace("Z", "+00:00")), True
         except ValueError:
-            return None, f"{expected}, got {value!r}"
+            return None, f"{expected}, got {quote(value)}"
     else:
         return None, f"{expected}, got {type_name(value)}"
     if moment.tzinfo is None:
@@ -84,9 +85,9 @@ def http_url(value: Any) -> Result:
     try:
         parts = urlsplit(value.strip())
     except ValueError:
-        return "", f"expected an http(s) URL, got {value!r}"
+        return "", f"expected an http(s) URL, got {quote(value)}"
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value.strip():
-        return "", f"expected an http(s) URL, got {value!r}"
+        return "", f"expected an http(s) URL, got {quote(value)}"
     return value.strip(), ""
 
 
@@ -94,7 +95,7 @@ def language(value: Any, default: str) -> Result:
     if value is None or value == "":
         return default, ""
     if not isinstance(value, str) or not LANG_RE.match(value):
-        return default, f"expected a BCP 47 language tag such as 'fr' or 'en', got {value!r}"
+        return default, f"expected a BCP 47 language tag such as 'fr' or 'en', got {quote(value)}"
     return value, ""
 
 
@@ -102,7 +103,7 @@ def boolean(value: Any) -> Result:
     if value is None:
         return False, ""
     if not isinstance(value, bool):
-        return False, f"expected true or false, got {value!r}"
+        return False, f"expected true or false, got {quote(value)}"
     return value, ""
 
 
@@ -110,5 +111,5 @@ def slug(value: Any) -> Result:
     if value is None or value == "":
         return "", ""
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
-        return "", f"expected lowercase ASCII words joined by '-', got {value!r}"
+        return "", f"expected lowercase ASCII words joined by '-', got {quote(value)}"
     return value, ""

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from briefgen import fields
 from briefgen.config import Config, closest
-from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.diagnostics import Diagnostic, error, quote, warning
 from briefgen.frontmatter import YamlMapping, split
 from briefgen.markdown import make_parser, render
 from briefgen.model import Entry
@@ -81,7 +81,7 @@ def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
                 error(
                     entry.path,
                     1,
-                    f"the slug {entry.slug!r} is already used by {first.path} "
+                    f"the slug {quote(entry.slug)} is already used by {first.path} "
                     "(expected a unique `slug:` or file name)",
                     field="slug",
                 )
