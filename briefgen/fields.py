@@ -8,7 +8,7 @@ and what was expected.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,6 +74,11 @@ def when(value: Any, zone: tzinfo) -> tuple[tuple[datetime, bool] | None, str]:
         return None, f"{expected}, got {type_name(value)}"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    try:  # its instant, and its day in the site's zone, must be dates too
+        moment.astimezone(UTC), moment.astimezone(zone), moment.timestamp()
+    except (OverflowError, ValueError, OSError):
+        between = "expected a moment between the years 1 and 9999, in UTC and in the site's zone"
+        return None, f"{between}, got {quote(value)}"
     return (moment, has_time), ""
 
 
