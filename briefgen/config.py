@@ -19,7 +19,21 @@ from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.frontmatter import YamlMapping, load_mapping
 
 CONFIG_FILE = "briefgen.yaml"
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# a BCP 47 language tag (RFC 5646 "langtag" or private use), whole: `\Z`, since `$` would
+# also match before a final newline and let "fr\n" through
+LANG_RE = re.compile(
+    r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}"  # language (no 4-8 letter one is registered)
+    r"(?:-[A-Za-z]{4})?"  # script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"  # extensions
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"  # private use
+    r"|[Xx](?:-[A-Za-z0-9]{1,8})+)\Z"
+)
+# a host name as GitHub Pages takes it in CNAME: dot-separated labels of letters, digits and
+# inner hyphens, at least two labels, at most 253 characters
+HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+CNAME_RE = re.compile(rf"^(?=.{{1,253}}\Z){HOST_LABEL}(?:\.{HOST_LABEL})+\Z")
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,7 @@ def _check_positive(value: int) -> tuple[int, str]:
 
 
 def _check_cname(value: str) -> tuple[str, str]:
-    if value and ("/" in value or ":" in value or " " in value):
+    if value and not CNAME_RE.match(value):
         return value, f"expected a bare domain such as 'briefing.example.org', got {quote(value)}"
     return value, ""
 
