@@ -30,7 +30,7 @@ def _link_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    href = str(token.attrGet("href") or "")
+    href = str(token.attrGet("href") or "").lstrip().lower()
     if href.startswith(("http://", "https://", "//")):
         token.attrSet("rel", "noopener")
     result: str = self.renderToken(tokens, idx, options, env)
