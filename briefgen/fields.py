@@ -91,7 +91,8 @@ def http_url(value: Any) -> Result:
         parts = urlsplit(value.strip())
     except ValueError:
         return "", f"expected an http(s) URL, got {quote(value)}"
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value.strip():
+    spaced = any(char <= " " or "\x7f" <= char <= "\x9f" for char in value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or spaced:
         return "", f"expected an http(s) URL, got {quote(value)}"
     return value.strip(), ""
 
