@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from briefgen.config import LANG_RE, type_name
 from briefgen.diagnostics import quote
+from briefgen.slugs import MAX_LENGTH, is_reserved
 
 Result = tuple[Any, str]
 
@@ -118,4 +119,9 @@ def slug(value: Any) -> Result:
         return "", ""
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
         return "", f"expected lowercase ASCII words joined by '-', got {quote(value)}"
+    if len(value) > MAX_LENGTH:
+        return "", f"expected at most {MAX_LENGTH} characters, got {len(value)}"
+    if is_reserved(value):
+        reserved = "expected a name Windows can use for a folder (not con, nul, aux, prn, com1…)"
+        return "", f"{reserved}, got {quote(value)}"
     return value, ""

@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from briefgen import slugs
 from briefgen.i18n import strings
 from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
-from briefgen.slugs import slugify
 
 
 def build_site(entries: Iterable[Entry], *, language: str) -> Site:
@@ -36,14 +36,16 @@ def build_site(entries: Iterable[Entry], *, language: str) -> Site:
 
 
 def group_slug(kind: str, name: str) -> str:
-    """The slug of the topic, tag or outlet called `name` (the kind when nothing is left)."""
-    return slugify(name) or kind
+    """The slug of the topic, tag or outlet called `name`: unique to the name, never empty,
+    never a reserved name (see `briefgen.slugs`)."""
+    return slugs.group_slug(name, kind)
 
 
 def _groups(
     kind: str, pairs: Iterable[tuple[str, Entry]], *, slugged: bool = True
 ) -> tuple[Group, ...]:
-    """Group by slug (so "Défense" and "defense" are one group); the first name seen wins.
+    """Group by slug (so "Défense" and "defense" are one group, but "C++" and "C#" two);
+    the first name seen wins.
 
     Groups sort by slug, which is the ASCII folding of the name: "Élections" files under E.
 

@@ -21,7 +21,7 @@ from briefgen.frontmatter import YamlMapping, split
 from briefgen.markdown import make_parser, render
 from briefgen.model import Entry
 from briefgen.parallel import ordered_map
-from briefgen.slugs import slugify
+from briefgen.slugs import is_reserved, slugify
 
 KEYS = (
     "title",
@@ -212,6 +212,7 @@ def _validate(
     slug = check.take("slug", fields.slug(data.get("slug")))
     if not slug:
         slug = slugify(DATE_PREFIX.sub("", path.stem)) or slugify(title) or "entry"
+        slug = f"{slug}-entry" if is_reserved(slug) else slug  # `con/` breaks Windows
     if any(p.is_error for p in check.problems) or moment is None:
         return None, check.problems
     rendered = render(md, body)
