@@ -28,14 +28,16 @@ def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
     """A user value as a message shows it: quoted like `repr`, at most about `limit` characters.
 
     The work done is bounded whatever the value: a string is cut before `repr` sees it, and a
-    list or mapping (perhaps built from YAML aliases that share their parts) is shown a few
-    items deep, never walked whole.
+    list or mapping (perhaps built from YAML aliases that share their parts) is named, never
+    walked; anything else goes through `reprlib`, a few items deep.
     """
     if isinstance(value, str):
         shown = repr(value[:limit])
         if len(value) > limit:
             shown = shown[:-1] + ELLIPSIS + shown[-1]
         return shown
+    if isinstance(value, list | tuple | dict | set):  # its kind says more than its items
+        return "a mapping" if isinstance(value, dict) else "a list"
     shortener = reprlib.Repr()
     shortener.maxlevel = 2
     shortener.maxlist = shortener.maxdict = shortener.maxset = shortener.maxtuple = 4

@@ -47,8 +47,18 @@ def _timestamp_as_text(loader: Any, node: yaml.Node) -> str:
     return str(node.value)
 
 
-SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-DeepSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+def _int_or_text(loader: Any, node: yaml.ScalarNode) -> int | str:
+    """An integer; one longer than `MAX_DIGITS` stays text (Python refuses to convert it)."""
+    if len(str(node.value)) > MAX_DIGITS:
+        return str(node.value)
+    number: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return number
+
+
+MAX_DIGITS = 100
+for _loader_class in (SafeLoader, DeepSafeLoader):
+    _loader_class.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    _loader_class.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 NESTING_MARKS = 1000  # more `[`, `{`, `-` and `?` than this: the Python loader is used
 
 
@@ -145,6 +155,11 @@ def load_mapping(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_error(exc, path, first_line, len(text))]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        message = f"invalid YAML: {clip(exc.reason)} (U+{code:04X} on this line)"
+        return None, [error(path, line, message, code="yaml")]
     except yaml.YAMLError as exc:
         return None, [error(path, first_line, f"invalid YAML: {clip(str(exc))}", code="yaml")]
     except RecursionError:
