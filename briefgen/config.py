@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.frontmatter import YamlMapping, load_mapping
+from briefgen.printable import printable
 
 CONFIG_FILE = "briefgen.yaml"
 # a BCP 47 language tag (RFC 5646 "langtag" or private use), whole: `\Z`, since `$` would
@@ -127,7 +128,8 @@ def _check_base_url(value: str) -> tuple[str, str]:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
         return value, f"{EXPECTED_URL}, got {quote(value)}"
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    spaced = any(char <= " " or "\x7f" <= char <= "\x9f" for char in value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or spaced:
         return value, f"{EXPECTED_URL}, got {quote(value)}"
     if parts.query or parts.fragment:
         return value, f"expected a URL without query or fragment, got {quote(value)}"
@@ -290,6 +292,8 @@ def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[D
                 )
             )
             continue
+        if check is None and isinstance(value, str):
+            value = printable(value)  # free text: shown in pages and feeds
         if check is not None:
             value, problem = check(value)
             if problem:

@@ -14,17 +14,20 @@ from urllib.parse import urlsplit
 
 from briefgen.config import LANG_RE, type_name
 from briefgen.diagnostics import quote
+from briefgen.printable import printable
 from briefgen.slugs import MAX_LENGTH, is_reserved
 
 Result = tuple[Any, str]
 
 
 def text(value: Any, *, required: bool = False) -> Result:
-    if value is None or value == "":
-        return ("", "missing (expected a non-empty string)") if required else ("", "")
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    """One line of text: spaces collapsed, characters XML and HTML may not hold removed."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         return "", f"expected a string, got {type_name(value)}"
-    return " ".join(str(value).split()), ""
+    cleaned = "" if value is None else " ".join(printable(str(value)).split())
+    if not cleaned and required:
+        return "", "missing (expected a non-empty string)"
+    return cleaned, ""
 
 
 def string_list(value: Any) -> Result:
@@ -39,7 +42,7 @@ def string_list(value: Any) -> Result:
     for item in value:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
             return (), f"expected a list of strings, got an item that is {type_name(item)}"
-        cleaned = " ".join(str(item).split())
+        cleaned = " ".join(printable(str(item)).split())
         if cleaned and cleaned not in items:
             items.append(cleaned)
     return tuple(items), ""

@@ -143,7 +143,7 @@ def load_mapping(
             return None, [
                 error(path, line, "expected a mapping of `key: value` lines", code="yaml")
             ]
-        size = expanded_size(node)
+        size = expanded_size(node) if "*" in text else 0  # no alias, no expansion
         if size is None or size > MAX_VALUES:
             problem = (
                 "an alias refers to the value that contains it"

@@ -23,7 +23,6 @@ from briefgen.index import group_slug
 from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
 from briefgen.pages import Page, by_day
 from briefgen.parallel import ordered_map
-from briefgen.printable import finalize
 from briefgen.slugs import slugify
 
 Progress = Callable[[int, int], None]
@@ -53,7 +52,6 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=finalize,
     )
     linker = urls.Linker(config.base_url, config.base_path)
     ui = i18n.strings(config.language)

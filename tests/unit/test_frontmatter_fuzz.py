@@ -21,6 +21,7 @@ from briefgen.config import Config
 from briefgen.frontmatter import split
 from briefgen.loader import KEYS, load_entry
 from briefgen.markdown import make_parser
+from briefgen.printable import UNPRINTABLE
 from briefgen.slugs import is_reserved
 
 MESSAGE_LIMIT = 400
@@ -52,6 +53,9 @@ def check_load(root: Path, text: str) -> None:
         assert any(p.is_error for p in problems)
         return
     assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", entry.slug) and not is_reserved(entry.slug)
+    texts = [entry.title, entry.summary, entry.body_html, entry.source_name, entry.source_url]
+    for text in [*texts, *entry.authors, *entry.topics, *entry.tags, entry.lang]:
+        assert not UNPRINTABLE.search(text), text
     output = root / "site"
     page = (output / urls.output_file(urls.article(entry))).resolve()
     assert page.is_relative_to(output.resolve())

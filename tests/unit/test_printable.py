@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import date
+from html import escape
 
-import jinja2
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markupsafe import Markup
 
-from briefgen.printable import UNPRINTABLE, finalize, printable
+from briefgen import fields
+from briefgen.markdown import make_parser, render
+from briefgen.printable import UNPRINTABLE, printable
 
 
 def test_control_characters_are_removed_and_whitespace_kept() -> None:
@@ -17,21 +17,26 @@ def test_control_characters_are_removed_and_whitespace_kept() -> None:
     assert printable("Coopération — 🔥") == "Coopération — 🔥"
 
 
-def test_markup_stays_markup() -> None:
-    cleaned = printable(Markup("<p>a\x01b</p>"))
-    assert isinstance(cleaned, Markup) and cleaned == "<p>ab</p>"
-
-
-def test_finalize_leaves_other_values_alone() -> None:
-    day = date(2023, 9, 14)
-    assert finalize(day) is day and finalize(3) == 3 and finalize(None) is None
+def test_entry_text_fields_and_bodies_are_cleaned_where_they_enter() -> None:
+    assert fields.text("Bad \x01\x1b[31m title\x7f") == ("Bad [31m title", "")
+    assert fields.text("\x01\x02", required=True) == ("", "missing (expected a non-empty string)")
+    assert fields.string_list(["C\x04", "\x05"]) == (("C",), "")
+    rendered = render(make_parser(), "Body \x01 text \x0b end\n\nMore.\n")
+    assert rendered.html == "<p>Body  text  end</p>\n<p>More.</p>\n"
+    assert rendered.first_paragraph == "Body text end"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
-def test_any_text_written_by_a_template_is_valid_xml(text: str) -> None:
-    env = jinja2.Environment(autoescape=True, finalize=finalize)
-    written = env.from_string("<t a='{{ v }}'>{{ v }}{{ m }}</t>").render(v=text, m=Markup(text))
-    assert not UNPRINTABLE.search(written)
-    if "<" not in text and "&" not in text:  # the Markup copy is raw on purpose
-        ET.fromstring(written.encode("utf-8", "surrogatepass"))
+def test_any_text_once_cleaned_is_valid_xml(text: str) -> None:
+    cleaned = printable(text)
+    assert not UNPRINTABLE.search(cleaned)
+    ET.fromstring(f"<t a='{escape(cleaned)}'>{escape(cleaned)}</t>".encode())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_body_renders_to_printable_html(body: str) -> None:
+    rendered = render(make_parser(), body)
+    assert not UNPRINTABLE.search(rendered.html)
+    assert not UNPRINTABLE.search(rendered.first_paragraph)
