@@ -146,7 +146,7 @@ def _check_language(value: str) -> tuple[str, str]:
 def _check_timezone(value: str) -> tuple[str, str]:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         expected = "expected an IANA time zone such as 'Europe/Paris' or 'UTC'"
         return value, f"{expected}, got {quote(value)}"
     return value, ""
@@ -164,7 +164,9 @@ def _check_cname(value: str) -> tuple[str, str]:
 
 def _check_dir(value: str) -> tuple[str, str]:
     path = Path(value)
-    if path.is_absolute() or ".." in path.parts or not value.strip():
+    odd = any(char < " " or "\x7f" <= char <= "\x9f" for char in value)
+    too_long = any(len(part.encode("utf-8", "replace")) > 255 for part in path.parts)
+    if path.is_absolute() or ".." in path.parts or not value.strip() or odd or too_long:
         return value, f"expected a folder inside the project, got {quote(value)}"
     return value, ""
 
