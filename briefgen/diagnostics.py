@@ -8,6 +8,7 @@ prints them.
 from __future__ import annotations
 
 import enum
+import re
 import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,15 @@ from typing import Any
 QUOTE_LIMIT = 40  # characters of a user value shown in a message
 CLIP_LIMIT = 160  # characters of a free text (a parser's complaint, a key) shown in a message
 ELLIPSIS = "…"
+
+
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` on one line, its control characters written as `\\xNN`: a file name or a
+    parser's complaint can neither break the line nor send escape codes to a terminal."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def clip(text: str, limit: int = CLIP_LIMIT) -> str:
@@ -80,7 +90,7 @@ class Diagnostic:
                 where += f":{self.col}"
         prefix = f"{clip(self.field, QUOTE_LIMIT)}: " if self.field else ""
         text = f"{self.severity.value}: {prefix}{self.message}"
-        return f"{where}: {text}" if where else text
+        return visible(f"{where}: {text}" if where else text)
 
     @property
     def is_error(self) -> bool:

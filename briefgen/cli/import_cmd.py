@@ -11,7 +11,7 @@ import click
 
 from briefgen.cli.console import Console, ProgressReporter, noise_options
 from briefgen.config import load_project
-from briefgen.diagnostics import BriefgenError, quote
+from briefgen.diagnostics import BriefgenError, quote, visible
 from briefgen.ingest.dates import parse_user_date
 from briefgen.ingest.importer import ImportOptions, ImportReport, Row, clean_topics, run_import
 from briefgen.ingest.lang import normalize_tag
@@ -116,11 +116,11 @@ def _print_report(console: Console, report: ImportReport, *, dry_run: bool) -> N
 def format_table(rows: Sequence[Row]) -> str:
     cells = [COLUMNS] + [
         (
-            row.input,
-            row.path if row.status != "duplicate" else f"(duplicate of {row.path})",
-            _cut(row.title, TITLE_WIDTH),
-            row.date or "-",
-            row.outlet or "-",
+            visible(row.input),  # no escape codes from a file name or a title
+            visible(row.path if row.status != "duplicate" else f"(duplicate of {row.path})"),
+            visible(_cut(row.title, TITLE_WIDTH)),
+            visible(row.date or "-"),
+            visible(row.outlet or "-"),
             row.lang or "-",
             str(row.words),
             ", ".join(_short_missing(row)) or "-",

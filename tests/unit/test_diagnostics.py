@@ -78,3 +78,8 @@ def test_clip_cuts_free_text_and_field_names() -> None:
     assert clip("short") == "short"
     long_field = error("a.md", 1, "unknown key", field="k" * 500)
     assert str(long_field) == "a.md:1: error: " + "k" * 39 + "…: unknown key"
+
+
+def test_a_diagnostic_is_one_line_without_escape_codes() -> None:
+    found = error("content/\x1b[2Jx.md", 3, "bad\nthing\x9b", field="a\x07")
+    assert str(found) == "content/\\x1b[2Jx.md:3: error: a\\x07: bad\\x0athing\\x9b"
