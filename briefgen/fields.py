@@ -38,13 +38,13 @@ def string_list(value: Any) -> Result:
         value = [value]
     if not isinstance(value, list):
         return (), f"expected a list of strings, got {type_name(value)}"
-    items: list[str] = []
+    items: dict[str, None] = {}  # ordered, and a linear check for repeats
     for item in value:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
             return (), f"expected a list of strings, got an item that is {type_name(item)}"
         cleaned = " ".join(printable(str(item)).split())
-        if cleaned and cleaned not in items:
-            items.append(cleaned)
+        if cleaned:
+            items.setdefault(cleaned)
     return tuple(items), ""
 
 
