@@ -268,7 +268,9 @@ class Handler(BaseHTTPRequestHandler):
         another site's page."""
         host = (self.headers.get("Host") or "").strip().lower()
         if host not in self.server.hosts:
-            self._refuse(421, "this preview answers only requests for " + self._origins()[0])
+            port = f":{self.server.server_address[1]}"
+            named = ", ".join(host for host in sorted(self.server.hosts) if host.endswith(port))
+            self._refuse(421, f"this preview answers only requests for {named}")
             return True
         origin = self.headers.get("Origin")
         if self._is_stream() and origin is not None and origin.lower() not in self._origins():

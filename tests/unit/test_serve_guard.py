@@ -80,7 +80,9 @@ def test_refuses_any_other_host(guarded: Guarded, host: str | None) -> None:
     answer = guarded.get("/", None if host is None else host.format(port=guarded.port))
     assert status_of(answer) == 421
     assert "home" not in answer
-    assert f"this preview answers only requests for http://127.0.0.1:{guarded.port}" in answer
+    port = guarded.port
+    named = f"127.0.0.1:{port}, [::1]:{port}, localhost:{port}"
+    assert f"421 this preview answers only requests for {named}\n" in answer
 
 
 def test_refuses_a_foreign_host_on_the_event_stream_too(guarded: Guarded) -> None:
