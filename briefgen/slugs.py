@@ -76,14 +76,9 @@ def _plain(name: str) -> bool:
     `*`) are not plain: `C++`, `C#` and `C` are three names.
     """
     return all(
-        char.isspace() or (_kind(char) in ("L", "M", "Nd", "Z", "P") and char not in MEANINGFUL)
+        char.isspace() or (unicodedata.category(char)[0] in "LMNZP" and char not in MEANINGFUL)
         for char in name
     )
-
-
-def _kind(char: str) -> str:
-    category = unicodedata.category(char)
-    return category if category == "Nd" else category[0]
 
 
 def _identity(name: str) -> str:
