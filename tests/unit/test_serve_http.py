@@ -24,8 +24,7 @@ from briefgen.cli.console import Console
 from briefgen.cli.serve_cmd import report
 from briefgen.config import Config, load_config, read_config
 from briefgen.diagnostics import BriefgenError
-from briefgen.serve import Preview, Rebuild
-from briefgen.serve_http import EVENTS, Hub, PreviewServer
+from briefgen.serve import EVENTS, Hub, Preview, PreviewServer, Rebuild
 from briefgen.watch import Watcher
 from tests.conftest import run_cli, write_tree
 
