@@ -100,6 +100,7 @@ def test_hostile_case(path: Path, tmp_path: Path) -> None:
     if UPDATE:
         lines = [*case.comments, *(f"expect: {line}" for line in found)]
         path.write_text("\n".join([*lines, "=====", ""]) + case.text, encoding="utf-8")
+        case.expected = found
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert sorted(found) == sorted(case.expected), f"{path.name}:\n{result.stderr[-3000:]}"
     assert all(len(line) < 400 for line in found), "a message quotes a value unbounded"
