@@ -24,11 +24,10 @@ from pathlib import Path
 from briefgen import incremental
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.diagnostics import BriefgenError, error
-from briefgen.serve_http import EVENTS, Hub, PreviewServer
+from briefgen.serve_http import EVENTS as EVENTS  # re-exported: callers of serve used them
+from briefgen.serve_http import Hub as Hub
+from briefgen.serve_http import PreviewServer as PreviewServer
 from briefgen.watch import Watcher
-
-# the HTTP side lives in serve_http; its names that callers of serve use stay importable here
-__all__ = ["EVENTS", "Hub", "Preview", "PreviewServer", "Rebuild", "edited_since", "site_entries"]
 
 
 @dataclass(frozen=True)
