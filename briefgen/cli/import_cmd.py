@@ -11,7 +11,7 @@ import click
 
 from briefgen.cli.console import Console, ProgressReporter, noise_options
 from briefgen.config import load_project
-from briefgen.diagnostics import BriefgenError
+from briefgen.diagnostics import BriefgenError, quote, visible
 from briefgen.ingest.dates import parse_user_date
 from briefgen.ingest.importer import ImportOptions, ImportReport, Row, clean_topics, run_import
 from briefgen.ingest.lang import normalize_tag
@@ -25,14 +25,14 @@ def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is not None and parse_user_date(value, UTC) is None:
         raise click.BadParameter(
             f"expected YYYY-MM-DD or an ISO 8601 date-time such as 2023-09-14T16:50:56, "
-            f"got {value!r}"
+            f"got {quote(value)}"
         )
     return value
 
 
 def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not is_http_url(value):
-        raise click.BadParameter(f"expected an http(s) URL, got {value!r}")
+        raise click.BadParameter(f"expected an http(s) URL, got {quote(value)}")
     return value
 
 
@@ -42,7 +42,8 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
         return None
     tag = normalize_tag(value)
     if not tag:
-        raise click.BadParameter(f"expected a language tag such as 'fr' or 'en-GB', got {value!r}")
+        expected = "expected a language tag such as 'fr' or 'en-GB'"
+        raise click.BadParameter(f"{expected}, got {quote(value)}")
     return tag
 
 
@@ -115,11 +116,11 @@ def _print_report(console: Console, report: ImportReport, *, dry_run: bool) -> N
 def format_table(rows: Sequence[Row]) -> str:
     cells = [COLUMNS] + [
         (
-            row.input,
-            row.path if row.status != "duplicate" else f"(duplicate of {row.path})",
-            _cut(row.title, TITLE_WIDTH),
-            row.date or "-",
-            row.outlet or "-",
+            visible(row.input),  # no escape codes from a file name or a title
+            visible(row.path if row.status != "duplicate" else f"(duplicate of {row.path})"),
+            visible(_cut(row.title, TITLE_WIDTH)),
+            visible(row.date or "-"),
+            visible(row.outlet or "-"),
             row.lang or "-",
             str(row.words),
             ", ".join(_short_missing(row)) or "-",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from briefgen.config import Config
-from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.diagnostics import Diagnostic, error, quote, warning
 from briefgen.frontmatter import FENCE
 from briefgen.ingest.article import Article, IngestError, missing_fields
 from briefgen.ingest.dates import DateValue
@@ -277,7 +277,7 @@ def drop_bad_source_url(article: Article) -> Article:
     """A source URL found in the input that is not a usable http(s) URL is not written."""
     if not article.source_url or is_http_url(article.source_url):
         return article
-    note = f"source URL left out: not a valid http(s) URL ({article.source_url!r})"
+    note = f"source URL left out: not a valid http(s) URL ({quote(article.source_url)})"
     return recount_missing(replace(article, source_url="", notes=(*article.notes, note)))
 
 

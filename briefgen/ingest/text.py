@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from briefgen.diagnostics import quote
 from briefgen.ingest.article import Article, missing_fields
 from briefgen.ingest.dates import DateValue, date_from_url, find_prose_date, parse_date_line
 from briefgen.ingest.lang import detect_language
@@ -214,7 +215,7 @@ def _find_other_dates(result: Cleaned) -> None:
     prose = find_prose_date(result.paragraphs)
     if prose is not None:
         result.date = prose[0]
-        result.notes.append(f"date taken from the text ({prose[1]!r})")
+        result.notes.append(f"date taken from the text ({quote(prose[1])})")
         return
     if result.source_url:
         from_url = date_from_url(result.source_url)
