@@ -146,23 +146,21 @@ BYLINE_NAME = rule(
 )
 METADATA: tuple[LineRule, ...] = (SOURCE_LINE, OUTLET_LINE, BYLINE_PREFIXED, BYLINE_NAME)
 
-# Outlets by host name; `import.sources` in briefgen.yaml adds and overrides.
-HOST_OUTLETS: dict[str, str] = {
-    "aljazeera.com": "Al Jazeera",
-    "apnews.com": "Associated Press",
-    "bbc.co.uk": "BBC",
-    "bbc.com": "BBC",
-    "euronews.com": "Euronews",
-    "france24.com": "France 24",
-    "lefigaro.fr": "Le Figaro",
-    "lemonde.fr": "Le Monde",
-    "liberation.fr": "Libération",
-    "netafrique.net": "Netafrique.net",
-    "nytimes.com": "The New York Times",
-    "reuters.com": "Reuters",
-    "rfi.fr": "RFI",
-    "theguardian.com": "The Guardian",
-}
+OUTLETS_FILE = "outlets.tsv"  # host<TAB>name, shipped beside this module; easy to extend
+
+
+def load_outlets(text: str | None = None) -> dict[str, str]:
+    """The shipped map of outlets by host (`outlets.tsv`); `#` starts a comment line."""
+    if text is None:
+        from importlib.resources import files
+
+        text = files("briefgen.ingest").joinpath(OUTLETS_FILE).read_text(encoding="utf-8")
+    outlets: dict[str, str] = {}
+    for line in text.splitlines():
+        host, tab, name = line.partition("\t")
+        if tab and not host.startswith("#") and host.strip() and name.strip():
+            outlets[host.strip().lower()] = name.strip()
+    return outlets
 
 
 @dataclass(frozen=True)
@@ -172,7 +170,8 @@ class Rules:
     furniture: tuple[LineRule, ...] = FURNITURE
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    outlets: Mapping[str, str] = field(default_factory=lambda: dict(HOST_OUTLETS))
+    outlets: Mapping[str, str] = field(default_factory=load_outlets)
+    user_outlets: Mapping[str, str] = field(default_factory=dict)  # import.sources: always wins
 
     def furniture_rule(self, line: str) -> LineRule | None:
         """The first furniture rule that matches `line`, if any."""
@@ -196,21 +195,33 @@ class Rules:
 
     def outlet_for(self, url: str) -> str:
         """The outlet's name for the host of `url`: the map, else the bare host."""
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:  # not a URL after all (`http://[::1`)
-            return ""
-        if not host:
-            return ""
-        for candidate in (host, host.removeprefix("www.")):
-            if candidate in self.outlets:
-                return self.outlets[candidate]
-        parts = host.split(".")
-        for start in range(1, len(parts) - 1):
-            parent = ".".join(parts[start:])
-            if parent in self.outlets:
-                return self.outlets[parent]
-        return host.removeprefix("www.")
+        return self.known_outlet(url) or host_of(url)
+
+    def known_outlet(self, url: str) -> str:
+        """The outlet's name for the host of `url` (or a parent domain) when a map has it."""
+        return self.user_outlet(url) or _by_host(self.outlets, url)
+
+    def user_outlet(self, url: str) -> str:
+        """The name `import.sources` gives the host of `url` (or a parent domain), or ""."""
+        return _by_host(self.user_outlets, url)
+
+
+def _by_host(outlets: Mapping[str, str], url: str) -> str:
+    parts = host_of(url).split(".")
+    for start in range(len(parts) - 1):
+        parent = ".".join(parts[start:])
+        if parent in outlets:
+            return outlets[parent]
+    return ""
+
+
+def host_of(url: str) -> str:
+    """The lowercased host of `url` without `www.`; "" when it is not a URL."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL after all (`http://[::1`)
+        return ""
+    return host.removeprefix("www.")
 
 
 def build_rules(
@@ -224,10 +235,13 @@ def build_rules(
         rule(f"config-{index}", pattern, "from import.boilerplate in briefgen.yaml")
         for index, pattern in enumerate(boilerplate, start=1)
     )
-    outlets = dict(HOST_OUTLETS)
-    outlets.update({host.lower(): name for host, name in sources})
+    user = {host.lower().removeprefix("www."): name for host, name in sources}
     return Rules(
-        furniture=FURNITURE + extra, topics=tuple(topics), tags=tuple(tags), outlets=outlets
+        furniture=FURNITURE + extra,
+        topics=tuple(topics),
+        tags=tuple(tags),
+        outlets=load_outlets(),
+        user_outlets=user,
     )
 
 

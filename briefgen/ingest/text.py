@@ -15,7 +15,7 @@ from datetime import tzinfo
 
 from briefgen.ingest.article import Article, missing_fields
 from briefgen.ingest.dates import DateValue, date_from_url, find_prose_date, parse_date_line
-from briefgen.ingest.lang import detect_language
+from briefgen.ingest.lang import Declared, choose_language
 from briefgen.ingest.rules import (
     BYLINE_NAME,
     BYLINE_PREFIXED,
@@ -287,14 +287,15 @@ def finish_article(
     summary: str = "",
     notes: tuple[str, ...] = (),
     default_lang: str = "",
+    declared: tuple[Declared, ...] = (),
 ) -> Article:
     """The shared last step of every importer: outlet, language, topics, tags, gaps."""
     if source_url and not source_name:
         source_name = rules.outlet_for(source_url)
-    lang = detect_language(plain)
-    if not lang and default_lang:
-        lang = default_lang
-        notes += (f"language not recognised: the site's ({default_lang}) was used",)
+    choice = choose_language(plain, declared, default_lang)
+    lang = choice.lang
+    if choice.note:
+        notes += (choice.note,)
     return Article(
         title=title,
         body_markdown=body,

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from briefgen.ingest.article import IngestError
-from briefgen.ingest.html import html_to_article, page_meta
+from briefgen.ingest.html import html_to_article
+from briefgen.ingest.lang import Declared
 from briefgen.ingest.mdconvert import html_to_markdown
+from briefgen.ingest.meta import page_meta
 from briefgen.ingest.rules import build_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -34,7 +36,7 @@ def test_french_page_metadata_and_markdown() -> None:
         "https://www.courrier-est.example/monde/2023/09/13/sommet-vostotchny-moscou-pyongyang"
     )
     assert article.authors == ("Claire Vasseur",)
-    assert article.lang == "fr"
+    assert article.lang == "fr-FR"  # as the page declares it (<html lang="fr-FR">)
     assert article.summary.startswith("Munitions contre technologie spatiale")
     assert article.topics == ("Espace",)
     assert article.tags == ("Kim Jong Un",)
@@ -97,11 +99,11 @@ def test_page_without_article_is_refused() -> None:
 
 def test_meta_tags_are_the_fallback() -> None:
     meta = page_meta(read("en_article.html"))
-    assert meta["title"] == "Putin and Kim meet at Russian spaceport as arms deal fears grow"
-    assert meta["published"] == "2023-09-13T09:41:00Z"  # from JSON-LD
-    assert meta["lang"] == "en"
+    assert meta.title == "Putin and Kim meet at Russian spaceport as arms deal fears grow"
+    assert meta.published == "2023-09-13T09:41:00Z"  # from JSON-LD
+    assert meta.declared[0] == Declared("en", "<html lang>")
     bare = "<html><head><title>Sommet | Le Journal</title></head><body></body></html>"
-    assert page_meta(bare)["title"] == "Sommet"
+    assert page_meta(bare).title == "Sommet"
 
 
 @pytest.mark.parametrize(
