@@ -180,11 +180,10 @@ def html_text(html: str) -> str:
 
 
 def markdown_text(markdown: str) -> str:
-    """The words a reader sees: Markdown syntax (links' URLs, markers) left out."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s{0,3}(#+|>|[-*+]|\d+[.)])\s", " ", text, flags=re.MULTILINE)
-    return re.sub(r"\\(.)", r"\1", text).replace("*", " ").replace("`", " ")
+    """The words a reader sees: the Markdown rendered (CommonMark), then its text."""
+    from markdown_it import MarkdownIt
+
+    return html_text(MarkdownIt("commonmark").render(markdown))
 
 
 def run_briefgen(html: str) -> Found:

@@ -21,9 +21,10 @@ from briefgen.ingest.store import is_http_url
 from briefgen.ingest.text import finish_article, first_sentence, unescape_markdown
 
 MIN_WORDS = 40  # less main text than this is not an article (an index, a 404 page…)
+# … unless it is most of what the page shows: a short note on a page of its own
 NO_ARTICLE = "no article text found (expected an HTML page with a main article)"
 LINK_ENTRY = "no article text found: imported as a link entry (title, summary and link)"
-FAVOR_RECALL = True  # measured on the readability pages (benchmarks/import_quality.py)
+RECALL_BELOW = 150  # words: a shorter extraction is tried again favouring recall
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 WORDS = re.compile(f"[{CJK}]|[^\\W{CJK}]+")  # a CJK character counts as a word
 TEMPLATE_CODE = re.compile(r"\{\{[^{}\n]{0,200}\}\}")
@@ -64,7 +65,7 @@ def html_to_article(
         notes = ("the page has no title: the title is the first sentence",)
     if not title:
         raise IngestError(NO_ARTICLE)
-    if words < MIN_WORDS:
+    if words < MIN_WORDS and not (words and words * 2 >= meta.words):
         if not (source_url and (date_value is not None or summary)):
             raise IngestError(NO_ARTICLE)
         body = ""
@@ -93,7 +94,22 @@ def refuse_non_page(html: str) -> None:
 
 
 def _extract(html: str, url: str) -> tuple[str, dict[str, str]]:
-    """trafilatura's main text (as HTML) and metadata, in one pass."""
+    """trafilatura's main text (as HTML) and metadata. A short text is extracted again
+    favouring recall, and the longer one kept (measured on the readability pages)."""
+    main, document = _trafilatura(html, url, favor_recall=False)
+    if len(WORDS.findall(main)) < RECALL_BELOW:
+        again, other = _trafilatura(html, url, favor_recall=True)
+        if len(WORDS.findall(again)) > len(WORDS.findall(main)):
+            main, document = again, other
+    if TEMPLATE_CODE.search(main):
+        raise IngestError(
+            "not an article: the page's text is template code ({{…}}), "
+            "filled in by a script in the browser"
+        )
+    return main, _attrs(document)
+
+
+def _trafilatura(html: str, url: str, *, favor_recall: bool) -> tuple[str, Any]:
     import trafilatura
     from trafilatura.htmlprocessing import convert_to_html
 
@@ -106,18 +122,13 @@ def _extract(html: str, url: str) -> tuple[str, dict[str, str]]:
             include_formatting=True,
             include_comments=False,
             include_tables=True,
-            favor_recall=FAVOR_RECALL,
+            favor_recall=favor_recall,
         )
         body = getattr(document, "body", None)
         main = etree.tostring(convert_to_html(body), encoding="unicode") if body is not None else ""
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         raise IngestError(NO_ARTICLE) from exc
-    if TEMPLATE_CODE.search(main):
-        raise IngestError(
-            "not an article: the page's text is template code ({{…}}), "
-            "filled in by a script in the browser"
-        )
-    return main, _attrs(document)
+    return main, document
 
 
 def _split_authors(author: str) -> list[str]:

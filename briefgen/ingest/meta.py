@@ -59,6 +59,7 @@ class PageMeta:
     description: str = ""
     declared: tuple[Declared, ...] = ()
     is_article: bool = False  # JSON-LD or og:type says so
+    words: int = 0  # visible words of the whole page (scripts and styles left out)
 
 
 def page_meta(html: str | Any, page_url: str = "") -> PageMeta:
@@ -102,7 +103,22 @@ def page_meta(html: str | Any, page_url: str = "") -> PageMeta:
         ),
         declared=_declared(root, ld),
         is_article=bool(ld) or og_type == "article",
+        words=_visible_words(root),
     )
+
+
+def _visible_words(root: Any) -> int:
+    hidden = ("script", "style", "noscript", "template", "head")
+    count = 0
+    for text in root.xpath("//text()"):
+        parent = text.getparent()
+        if (
+            parent is not None
+            and parent.tag not in hidden
+            and not isinstance(parent, etree._Comment)
+        ):
+            count += len(str(text).split())
+    return count
 
 
 def _title(root: Any, ld: dict[str, Any]) -> str:
