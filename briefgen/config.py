@@ -326,14 +326,13 @@ def _import_rules(
                 )
                 continue
             for pattern in value:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
+                problem = _pattern_problem(pattern)
+                if problem:
                     diagnostics.append(
                         error(
                             display,
                             line,
-                            f"invalid regular expression {pattern!r}: {exc}",
+                            f"invalid regular expression {_short(pattern)}: {problem}",
                             field=dotted,
                             code="value",
                         )
@@ -375,6 +374,22 @@ def _import_rules(
             sources = tuple(value.items())
     rules = ImportRules(boilerplate=boilerplate, topics=topics, tags=tags, sources=sources)
     return rules, diagnostics
+
+
+def _pattern_problem(pattern: str) -> str:
+    """Why `pattern` does not compile (with the `regex` module the importer runs it
+    under, with a time limit), or ""."""
+    import regex
+
+    try:
+        regex.compile(pattern, regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        return " ".join(str(exc).split())[:80]
+    return ""
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
 def _is_str_list(value: Any) -> bool:

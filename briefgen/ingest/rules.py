@@ -18,21 +18,65 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
+
+from briefgen.ingest.article import IngestError
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
 
+USER_PATTERN_SECONDS = 0.25  # a user's pattern may spend this long on one line
+
+
+class RuleTimeout(IngestError):
+    """A user's pattern ran out of time on a line (it backtracks exponentially)."""
+
+    def __init__(self, rule: LineRule, line: str) -> None:
+        super().__init__(
+            f"import.boilerplate: pattern {bounded(rule.pattern.pattern)} took more than "
+            f"{USER_PATTERN_SECONDS:g} s on the line {bounded(line)}: rewrite it without "
+            "nested repetition such as (a+)+"
+        )
+
+
 @dataclass(frozen=True)
 class LineRule:
-    """A named pattern for one whole line of raw text."""
+    """A named pattern for one whole line of raw text.
+
+    Built-in patterns are written to parse each line one way only (linear time,
+    checked by a property test); a user's pattern (`import.boilerplate`) runs
+    under the `regex` module's time limit instead.
+    """
 
     name: str
-    pattern: re.Pattern[str]
+    pattern: Any  # re.Pattern[str], or regex.Pattern[str] for a user's pattern
     comment: str
+    timeout: float | None = None
 
-    def matches(self, line: str) -> re.Match[str] | None:
-        return self.pattern.search(line)
+    def matches(self, line: str) -> Any:
+        if self.timeout is None:
+            return self.pattern.search(line)
+        try:
+            return self.pattern.search(line, timeout=self.timeout)
+        except TimeoutError as exc:
+            raise RuleTimeout(self, line) from exc
+
+
+def user_rule(name: str, pattern: str) -> LineRule:
+    """A user's furniture pattern, run with a time limit by the `regex` module."""
+    import regex
+
+    compiled = regex.compile(pattern, regex.IGNORECASE | regex.UNICODE | regex.VERSION0)
+    return LineRule(
+        name, compiled, "from import.boilerplate in briefgen.yaml", USER_PATTERN_SECONDS
+    )
+
+
+def bounded(value: str, limit: int = 40) -> str:
+    """A user value quoted for a message, cut at `limit` characters."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(text)
 
 
 def rule(name: str, pattern: str, comment: str, *, flags: int = FLAGS) -> LineRule:
@@ -129,11 +173,15 @@ OUTLET_LINE = rule(
     r"^(?P<name>(?:[a-z0-9-]+\.)+(?:net|com|org|info|fr|be|ch|ca|news|africa|[a-z]{2}))$",
     "a bare site name near the end of the text ('Netafrique.net'): the outlet",
 )
+# A name word holds no blank, hyphen, '&' or punctuation, and "et"/"and" are never a
+# name's word: each line parses one way only, so matching is linear (no backtracking
+# storm on an 83-character line).
+_WORD = r"[^\s,.;:!?&-]*"
+_NAME = r"[A-ZÀ-Ý]" + _WORD + r"(?:[ -](?!(?:et|and)(?:\s|$))[A-ZÀ-Ýa-zà-ÿ]" + _WORD + r"){0,4}"
 BYLINE_PREFIXED = rule(
     "byline",
     r"^(?i:par|by|texte|propos recueillis par|written by|reporting by)\s*:?\s+"
-    r"(?P<name>[A-ZÀ-Ý][^\s,.;:!?]*(?:[ -][A-ZÀ-Ýa-zà-ÿ][^\s,.;:!?]*){0,4}"
-    r"(?:\s*(?:,|et|and|&)\s*[A-ZÀ-Ý][^\s,.;:!?]*(?:[ -][A-ZÀ-Ý][^\s,.;:!?]*){0,4})*)$",
+    r"(?P<name>" + _NAME + r"(?:(?:\s*[,&]\s*|\s+(?:et|and)\s+)" + _NAME + r")*)$",
     "'Par Jean Dupont', 'By Jane Doe and John Roe'",
     flags=re.UNICODE,
 )
@@ -232,8 +280,7 @@ def build_rules(
 ) -> Rules:
     """Defaults plus the `import:` section of the config (already validated)."""
     extra = tuple(
-        rule(f"config-{index}", pattern, "from import.boilerplate in briefgen.yaml")
-        for index, pattern in enumerate(boilerplate, start=1)
+        user_rule(f"config-{index}", pattern) for index, pattern in enumerate(boilerplate, start=1)
     )
     user = {host.lower().removeprefix("www."): name for host, name in sources}
     return Rules(
