@@ -26,6 +26,7 @@ from briefgen.ingest.rules import Rules, build_rules
 from briefgen.ingest.store import (
     ContentIndex,
     free_name,
+    import_lock,
     is_http_url,
     normalize_url,
     scan_content,
@@ -96,7 +97,31 @@ def run_import(
     stdin: BinaryIO | None = None,
     cwd: Path | None = None,
 ) -> ImportReport:
-    """Import every input; a failed input is a diagnostic, the others go on."""
+    """Import every input; a failed input is a diagnostic, the others go on.
+
+    A real import holds the project's import lock from the scan of content/ to
+    the last write, so concurrent imports of one article write it once.
+    """
+    if options.dry_run:
+        return _run(config, inputs, options, progress, stdin, cwd)
+    try:
+        with import_lock(config):
+            return _run(config, inputs, options, progress, stdin, cwd)
+    except OSError as exc:
+        report = ImportReport()
+        message = f"cannot lock content/ for the import: {exc.strerror or exc}"
+        report.diagnostics.append(error(str(config.content_path), 0, message, code="import"))
+        return report
+
+
+def _run(
+    config: Config,
+    inputs: Sequence[str],
+    options: ImportOptions,
+    progress: Progress | None,
+    stdin: BinaryIO | None,
+    cwd: Path | None,
+) -> ImportReport:
     report = ImportReport()
     rules = rules_for(config)
     index = scan_content(config)

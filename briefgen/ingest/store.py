@@ -9,7 +9,10 @@ is still free.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -57,6 +60,47 @@ def normalize_url(url: str) -> str:
             "",
         )
     )
+
+
+LOCK_NAME = ".import.lock"  # in content/; hidden, so never read as an entry
+
+
+@contextmanager
+def import_lock(config: Config) -> Iterator[None]:
+    """Hold `content/.import.lock` while an import reads and writes content/: a second
+    import of the same project waits, then sees what the first wrote (one copy each)."""
+    config.content_path.mkdir(parents=True, exist_ok=True)
+    with open(config.content_path / LOCK_NAME, "a+b") as handle:
+        _lock(handle.fileno())
+        try:
+            yield
+        finally:
+            _unlock(handle.fileno())
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def scan_content(config: Config) -> ContentIndex:

@@ -4,6 +4,7 @@ served from 127.0.0.1 (never the internet)."""
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import subprocess
 import sys
@@ -248,3 +249,32 @@ def test_url_errors(project: Path, server: str, silent_server: str) -> None:
         ]
     )
     assert not (project / "content").exists()
+
+
+def test_five_concurrent_imports_write_the_article_once(project: Path) -> None:
+    """Real processes started together: the import lock lets one write, the others see it."""
+    article = project / "article.txt"
+    article.write_text(
+        "Un titre d'article\n\n2023-09-14\n\nUn paragraphe assez long pour un article.\n\n"
+        "Source: https://www.example-news.fr/2023/09/14/titre\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["PYTHONPATH"] = str(ROOT)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "import", "article.txt"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(5)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0] * 5
+    assert all("Traceback" not in err for _out, err in outputs)
+    assert entries(project) == ["content/2023/09/14-un-titre-d-article.md"]
+    assert sum("1 entry written" in out for out, _err in outputs) == 1
+    assert sum("1 already imported" in out for out, _err in outputs) == 4
