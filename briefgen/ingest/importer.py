@@ -37,9 +37,10 @@ from briefgen.ingest.text import text_to_article
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt", ".text", *MARKDOWN_SUFFIXES)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".json")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES
 Progress = Callable[[int, int], None]
+NOT_AN_ARTICLE_JSON = "not an article: JSON data (a JSON Feed needs its jsonfeed.org version)"
 ALREADY_AN_ENTRY = "already a briefgen entry (front matter found): copy it into content/ instead"
 
 
@@ -109,8 +110,8 @@ def run_import(
             return _run(config, inputs, options, progress, stdin, cwd)
     except OSError as exc:
         report = ImportReport()
-        message = f"cannot lock content/ for the import: {exc.strerror or exc}"
-        report.diagnostics.append(error(str(config.content_path), 0, message, code="import"))
+        message = f"cannot lock the project for the import: {exc.strerror or exc}"
+        report.diagnostics.append(error(str(config.root), 0, message, code="import"))
         return report
 
 
@@ -221,6 +222,8 @@ def read_articles(
     if not data.strip():
         raise IngestError("empty file (expected the text of an article)")
     kind = sniff_kind(source.path.suffix.lower() if source.path else "", content_type, data)
+    if kind == "json":
+        raise IngestError(NOT_AN_ARTICLE_JSON)
     if kind == "feed":
         from briefgen.ingest.feed import feed_to_articles
 
@@ -271,7 +274,13 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 
 def sniff_kind(suffix: str, content_type: str, data: bytes) -> str:
     """ "feed", "html" or "text", from the content first, then the name or media type."""
+    from briefgen.ingest.feed import is_json_feed
+
+    if is_json_feed(data):
+        return "feed"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"{", b"[")):
+        return "json"
     is_xml = head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf"))
     if is_xml and (b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head):
         return "feed"
@@ -343,7 +352,7 @@ def _store(
     existing, reason = "", ""
     if url_key and url_key in index.urls:
         existing, reason = index.urls[url_key], "same source URL"
-    elif digest in index.hashes:
+    elif article.body_markdown.strip() and digest in index.hashes:
         existing, reason = index.hashes[digest], "same text"
     if existing:
         report.rows.append(
@@ -374,7 +383,8 @@ def _store(
             )
             return
     index.taken.add(relative)
-    index.hashes[digest] = relative
+    if article.body_markdown.strip():  # link entries share an empty body, not a text
+        index.hashes[digest] = relative
     if url_key:
         index.urls[url_key] = relative
     report.texts[relative] = text

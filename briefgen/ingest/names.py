@@ -62,6 +62,7 @@ NOT_NAMES = frozenset(
 BY_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|от)\s+", re.IGNORECASE)
 NAME_SPLIT = re.compile(r"\s*(?:;|\|| and | und | et | y | e | & |, (?=\S+\s+\S+))\s*")
 DOMAIN_NAME = re.compile(r"^(?P<name>[\w-]+)\.(?:com|net|org|de|fr|co\.uk|info|es|it|nl)$", re.I)
+DOMAIN_LABEL = re.compile(r"\.[a-z]{2,6}$", re.IGNORECASE)
 MAX_NAME = 60  # a longer "author" is a sentence, not a name
 
 
@@ -97,6 +98,8 @@ def clean_authors(names: list[str] | tuple[str, ...], site_name: str = "") -> tu
     """Person names only, each once, without 'By'; organisations left out."""
     found: list[str] = []
     for raw in names:
+        if is_organisation(clean_site_name(BY_PREFIX.sub("", raw)), site_name):
+            continue  # "SPIEGEL ONLINE, Hamburg, Germany": the site and its address
         for part in NAME_SPLIT.split(BY_PREFIX.sub("", " ".join(raw.split()))):
             name = BY_PREFIX.sub("", part.strip(" ,;:|-")).strip()
             if not name or len(name) > MAX_NAME or is_organisation(name, site_name):
@@ -117,7 +120,7 @@ def cut_site_suffix(title: str, site_name: str = "", host: str = "") -> str:
     marks = {fold_name(site_name), fold_name(host.removeprefix("www.").split(".")[0])} - {""}
 
     def is_furniture(part: str) -> bool:
-        folded = fold_name(part)
+        folded = fold_name(DOMAIN_LABEL.sub("", part))  # "Süddeutsche.de" -> "suddeutsche"
         if not folded or DATE_PART.match(part.strip()):
             return True
         return any(mark in folded or folded in mark for mark in marks if len(folded) > 1)

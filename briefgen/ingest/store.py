@@ -62,24 +62,29 @@ def normalize_url(url: str) -> str:
     )
 
 
-LOCK_NAME = ".import.lock"  # in content/; hidden, so never read as an entry
+LOCK_NAME = ".briefgen-import.lock"  # Windows only: POSIX locks the project folder itself
 
 
 @contextmanager
 def import_lock(config: Config) -> Iterator[None]:
-    """Hold `content/.import.lock` while an import reads and writes content/: a second
-    import of the same project waits, then sees what the first wrote (one copy each)."""
-    config.content_path.mkdir(parents=True, exist_ok=True)
-    with open(config.content_path / LOCK_NAME, "a+b") as handle:
-        _lock(handle.fileno())
+    """Hold the project's import lock while an import reads and writes content/: a
+    second import of the same project waits, then sees what the first wrote."""
+    fd = _open_lock(config.root)
+    try:
+        _lock(fd)
         try:
             yield
         finally:
-            _unlock(handle.fileno())
+            _unlock(fd)
+    finally:
+        os.close(fd)
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
+
+    def _open_lock(root: Path) -> int:
+        return os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT)
 
     def _lock(fd: int) -> None:
         while True:
@@ -95,6 +100,9 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
 
 else:
     import fcntl
+
+    def _open_lock(root: Path) -> int:
+        return os.open(root, os.O_RDONLY)  # flock on the folder: no lock file to leave
 
     def _lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -122,7 +130,8 @@ def scan_content(config: Config) -> ContentIndex:
         source = document.meta.data.get("source")
         if isinstance(source, dict) and isinstance(source.get("url"), str):
             index.urls.setdefault(normalize_url(source["url"]), relative)
-        index.hashes.setdefault(body_hash(document.body), relative)
+        if document.body.strip():  # link entries have no body to compare
+            index.hashes.setdefault(body_hash(document.body), relative)
     return index
 
 

@@ -275,7 +275,7 @@ def test_folder_imports_supported_files_and_warns_about_others(project: Path) ->
     report = run(project, "inbox")
     assert [str(d) for d in report.diagnostics] == [
         "inbox/photo.jpg: warning: skipped: not a text, HTML or feed file "
-        "(.txt, .text, .md, .markdown, .html, .htm, .xhtml, .xml, .rss, .atom, .rdf)"
+        "(.txt, .text, .md, .markdown, .html, .htm, .xhtml, .xml, .rss, .atom, .rdf, .json)"
     ]
     assert not report.failed
     assert [row.input for row in report.rows] == [
@@ -412,3 +412,31 @@ def test_rss_date_without_offset_is_written_as_utc(project: Path) -> None:
     entry = (project / row.path).read_text(encoding="utf-8")
     assert "date: 2023-09-13T23:30:00+00:00\n" in entry
     assert row.path == "content/2023/09/14-kim-visite-une-base.md"  # the day in Europe/Paris
+
+
+SAME_SUMMARY_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Wire</title>
+  <id>urn:wire</id>
+  <updated>2023-09-14T10:00:00Z</updated>
+  <entry>
+    <title>First story</title><id>urn:1</id><updated>2023-09-14T10:00:00Z</updated>
+    <link href="https://wire.example/1"/>
+    <summary>Breaking news from the wire.</summary>
+  </entry>
+  <entry>
+    <title>Second story</title><id>urn:2</id><updated>2023-09-14T11:00:00Z</updated>
+    <link href="https://wire.example/2"/>
+    <summary>Breaking news from the wire.</summary>
+  </entry>
+</feed>
+"""
+
+
+def test_entries_sharing_a_summary_are_not_duplicates(project: Path) -> None:
+    (project / "wire.xml").write_text(SAME_SUMMARY_ATOM, encoding="utf-8")
+    report = run_import(load_config(project), ["wire.xml"], ImportOptions(), cwd=project)
+    assert [row.status for row in report.rows] == ["written", "written"]
+    again = run_import(load_config(project), ["wire.xml"], ImportOptions(), cwd=project)
+    assert [row.status for row in again.rows] == ["duplicate", "duplicate"]
+    assert [row.notes[0].split(" (")[1] for row in again.rows] == ["same source URL)"] * 2
