@@ -221,7 +221,8 @@ def test_site_names_are_cleaned(site: str, clean: str) -> None:
     ("title", "site", "host", "cut"),
     [
         ("Merkel in Washington | DW | 10.06.2013", "DW", "dw.com", "Merkel in Washington"),
-        ("Zugang gesperrt - Süddeutsche.de", "Süddeutsche Zeitung", "sueddeutsche.de", "Zugang gesperrt"),
+        ("Zugang gesperrt - Süddeutsche.de", "Süddeutsche Zeitung", "sueddeutsche.de",
+         "Zugang gesperrt"),
         ("Brexit: what next? | Politics | The Guardian", "The Guardian", "theguardian.com",
          "Brexit: what next? | Politics"),
         ("No suffix here", "DW", "dw.com", "No suffix here"),
