@@ -308,22 +308,62 @@ TOPIC_MENTIONS = 2  # a topic needs its keywords this many times: one passing wo
 TAG_MENTIONS = 1  # a tag (a name, a place) needs one mention
 
 
+# Plural endings folded away before comparing words, by language (after `fold`, so
+# without accents); the stem must keep MIN_STEM letters. Other languages: "s".
+PLURALS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("ies", "y"), ("es", ""), ("s", "")),
+    "fr": (("aux", "al"), ("x", ""), ("s", "")),
+    "de": (("en", ""), ("er", ""), ("e", ""), ("n", ""), ("s", "")),
+    "nl": (("en", ""), ("s", "")),
+    "es": (("es", ""), ("s", "")),
+    "pt": (("oes", "ao"), ("es", ""), ("s", "")),
+    "it": (("i", "o"), ("e", "a")),
+}
+MIN_STEM = 3
+WORD = re.compile(r"\w+")
+
+
+def singular(word: str, lang: str = "") -> str:
+    """`word` (folded) without one plural ending of `lang`: "zuge" -> "zug"."""
+    for ending, replacement in PLURALS.get(lang.split("-")[0].lower(), (("s", ""),)):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) >= MIN_STEM:
+            return stem + replacement
+    return word
+
+
 def match_keywords(
-    text: str, table: Iterable[tuple[str, tuple[str, ...]]], mentions: int = 1
+    text: str, table: Iterable[tuple[str, tuple[str, ...]]], mentions: int = 1, lang: str = ""
 ) -> tuple[str, ...]:
     """The names in `table` whose keywords occur `mentions` times in `text`, in table order.
 
-    A keyword matches at the start of a word, ignoring case and accents:
-    `sanction` matches "sanctions" and "Sanctionnée", not "désanction".
+    A keyword matches whole words, ignoring case, accents and plural endings in
+    the entry's language: `Zug` matches "Züge", not "Zugang"; `sanction` matches
+    "Sanctions". A keyword ending in `*` matches word beginnings (`diplomat*`).
+    A keyword of several words matches them in a row.
     """
-    folded = fold(text)
+    words = [singular(word, lang) for word in WORD.findall(fold(text))]
     found = []
     for name, keywords in table:
-        count = 0
-        for keyword in keywords:
-            key = fold(keyword).strip()
-            if key:
-                count += len(re.findall(r"(?<!\w)" + re.escape(key), folded))
+        count = sum(_occurrences(words, keyword, lang) for keyword in keywords)
         if count >= mentions:
             found.append(name)
     return tuple(found)
+
+
+def _occurrences(words: list[str], keyword: str, lang: str) -> int:
+    prefix = keyword.strip().endswith("*")
+    parts = WORD.findall(fold(keyword))
+    if not parts:
+        return 0
+    keys = [singular(part, lang) for part in parts[:-1]]
+    last = parts[-1] if prefix else singular(parts[-1], lang)
+    size = len(parts)
+    count = 0
+    for start in range(len(words) - size + 1):
+        if words[start : start + size - 1] != keys:
+            continue
+        word = words[start + size - 1]
+        if word.startswith(last) if prefix else word == last:
+            count += 1
+    return count

@@ -304,8 +304,8 @@ def finish_article(
         source_url=source_url,
         authors=authors,
         lang=lang,
-        topics=match_keywords(plain, rules.topics, TOPIC_MENTIONS),
-        tags=match_keywords(plain, rules.tags, TAG_MENTIONS),
+        topics=match_keywords(plain, rules.topics, TOPIC_MENTIONS, lang),
+        tags=match_keywords(plain, rules.tags, TAG_MENTIONS, lang),
         summary=summary,
         missing=missing_fields(
             date_value=date_value, source_name=source_name, source_url=source_url, authors=authors
