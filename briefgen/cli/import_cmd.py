@@ -17,8 +17,10 @@ from briefgen.ingest.importer import ImportOptions, ImportReport, Row, clean_top
 from briefgen.ingest.lang import normalize_tag
 from briefgen.ingest.store import is_http_url
 
-COLUMNS = ("file", "entry", "title", "date", "outlet", "lang", "words", "missing")
-TITLE_WIDTH = 48
+COLUMNS = ("entry", "date", "outlet", "lang", "words", "missing")
+TABLE_WIDTH = 100  # columns: the table fits a terminal of this width
+OUTLET_WIDTH = 18
+MISSING_WIDTH = 18
 
 
 def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -98,39 +100,59 @@ def import_command(
 
 
 def _print_report(console: Console, report: ImportReport, *, dry_run: bool) -> None:
-    if report.rows:
+    """The table, the hints and notes, the summary; with `-q` only the problems (the
+    hints of missing fields), each once."""
+    quiet = console.verbosity < 0
+    if report.rows and not quiet:
         console.result(format_table(report.rows))
-        for row in report.rows:
-            for hint in row.missing:
-                console.result(hint)
-            where = row.input if row.status == "duplicate" else row.path
-            for note in row.notes:
-                console.result(f"{where}: {note}")
+    for row in report.rows:
+        for hint in row.missing:
+            console.result(hint)
+        if quiet or row.status == "duplicate":
+            continue  # the table says "duplicate of …": not said twice
+        for note in row.notes:
+            console.result(f"{row.path}: {note}")
     if dry_run and console.verbosity > 0:
         for path, text in report.texts.items():
             console.result(f"\n# {path}\n{text}")
-    console.result(summary_line(report, dry_run=dry_run))
+    if not quiet:
+        console.result(summary_line(report, dry_run=dry_run))
 
 
-def format_table(rows: Sequence[Row]) -> str:
+def format_table(rows: Sequence[Row], width: int = TABLE_WIDTH) -> str:
+    """One line per entry, at most `width` columns: the entry's path (under content/)
+    is cut in the middle when it must be; the title is in its slug."""
     cells = [COLUMNS] + [
         (
-            row.input,
-            row.path if row.status != "duplicate" else f"(duplicate of {row.path})",
-            _cut(row.title, TITLE_WIDTH),
-            row.date or "-",
-            row.outlet or "-",
-            row.lang or "-",
+            _entry_cell(row),
+            row.date[:10] or "-",
+            _cut(row.outlet or "-", OUTLET_WIDTH),
+            _cut(row.lang or "-", 5),
             str(row.words),
-            ", ".join(_short_missing(row)) or "-",
+            _cut(", ".join(_short_missing(row)) or "-", MISSING_WIDTH),
         )
         for row in rows
     ]
     widths = [max(len(line[index]) for line in cells) for index in range(len(COLUMNS))]
+    widths[0] = min(widths[0], max(20, width - sum(widths[1:]) - 2 * (len(COLUMNS) - 1)))
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            _cut_middle(cell, size).ljust(size) for cell, size in zip(line, widths, strict=True)
+        ).rstrip()
         for line in cells
     )
+
+
+def _entry_cell(row: Row) -> str:
+    path = row.path.split("/", 1)[1] if "/" in row.path else row.path  # under content/
+    return f"= {path} (duplicate)" if row.status == "duplicate" else path
+
+
+def _cut_middle(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    keep = width - 1
+    return text[: keep // 2] + "…" + text[len(text) - (keep - keep // 2) :]
 
 
 def _short_missing(row: Row) -> list[str]:

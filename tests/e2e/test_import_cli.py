@@ -60,16 +60,8 @@ def test_seed_folder_import_and_reimport(project: Path) -> None:
         "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md",
     ]
     out = first.stdout.splitlines()
-    assert out[0].split() == [
-        "file",
-        "entry",
-        "title",
-        "date",
-        "outlet",
-        "lang",
-        "words",
-        "missing",
-    ]
+    assert out[0].split() == ["entry", "date", "outlet", "lang", "words", "missing"]
+    assert all(len(line) <= 100 for line in out[:6])  # the table fits 100 columns
     undated = "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
     assert (
         f"no date found: pass --date or edit {undated} (written as a draft until it has a date)"
@@ -80,7 +72,22 @@ def test_seed_folder_import_and_reimport(project: Path) -> None:
     again = briefgen(project, "import", str(SEEDS))
     assert again.returncode == 0
     assert again.stdout.splitlines()[-1] == "0 entries written, 5 already imported (nothing new)"
+    # each duplicate said once: in the table, not again as a note
+    assert sum("duplicate" in line for line in again.stdout.splitlines()) == 5
+    quiet = briefgen(project, "import", "-q", str(SEEDS))
+    assert quiet.returncode == 0 and quiet.stdout == ""  # duplicates are no problem
     assert len(entries(project)) == 5
+
+
+def test_quiet_import_prints_only_the_problems(project: Path) -> None:
+    undated = "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
+    quiet = briefgen(project, "import", "-q", str(SEEDS / "002_740f9f67fb748314.txt"))
+    assert quiet.returncode == 0
+    assert quiet.stdout.splitlines() == [
+        f"no date found: pass --date or edit {undated} (written as a draft until it has a date)",
+        f"no source found: pass --source-url or edit {undated}",
+        f"no author found: edit {undated}",
+    ]
 
 
 def test_date_option_and_dry_run(project: Path) -> None:
