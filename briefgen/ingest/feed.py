@@ -16,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from briefgen.ingest.article import Article, IngestError
+from briefgen.ingest.blocks import clean_blocks
 from briefgen.ingest.dates import DateValue, parse_iso
 from briefgen.ingest.lang import Declared
 from briefgen.ingest.mdconvert import html_to_markdown
@@ -170,6 +171,8 @@ def _item_article(
         notes = (LINK_ENTRY,)  # a summary only: a link entry, never the summary as a body
     elif not body.strip():
         body, summary = summary, ""
+    if body.strip():
+        body = clean_blocks(body, item.title, rules)[0]
     plain_body = unescape_markdown(body)
     plain_summary = normalize_space(unescape_markdown(summary))
     if plain_summary and plain_summary in normalize_space(plain_body):

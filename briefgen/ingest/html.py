@@ -12,6 +12,7 @@ from lxml import etree
 
 from briefgen.fields import local_day
 from briefgen.ingest.article import Article, IngestError
+from briefgen.ingest.blocks import clean_blocks
 from briefgen.ingest.dates import DateValue, parse_iso
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.meta import PageMeta, page_meta
@@ -52,6 +53,7 @@ def html_to_article(
     title = cut_site_suffix(title, meta.site_name or site)
     body = html_to_markdown(main or "", base_url=source_url)
     body = _drop_title_heading(body, title)
+    body, _dropped = clean_blocks(body, title, rules)
     words = len(WORDS.findall(unescape_markdown(body)))
     date_value = _page_date(meta, found, html, zone)
     authors = clean_authors(

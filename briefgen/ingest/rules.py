@@ -148,6 +148,27 @@ FURNITURE: tuple[LineRule, ...] = (
         "a credit line: 'Photo : Jean Dupont / AFP'",
     ),
     rule(
+        "copyright-line",
+        r"^(©|\(c\)|copyright)\s*[^.!?]{0,60}\b(19|20)\d\d\b[^.!?]{0,40}\.?$",
+        "a copyright notice: '© Thomson Reuters 2020', 'Copyright 2023 AFP'",
+    ),
+    rule(
+        "standards-line",
+        r"^our standards\s*:.{0,120}$",
+        "Reuters' 'Our Standards: The Thomson Reuters Trust Principles.'",
+    ),
+    rule(
+        "image-credit",
+        r"^\(?\s*(photo|photograph|image|picture|foto|bild|crédit|credit)s?( credit)?\s*:"
+        r"[^.!?]{0,80}\)?$",
+        "an image credit, often set as a heading: 'Image: Getty Images', 'Photo: AFP'",
+    ),
+    rule(
+        "agency-credit",
+        r"^[^/]{0,160}\b(reuters|afp|ap|epa|getty images|dpa|anadolu)\s*/\s*\w[^/.!?]{0,60}$",
+        "a photo credit line: 'President Biden speaks. REUTERS/Kevin Lamarque'",
+    ),
+    rule(
         "advertisement",
         r"^(advertisement|publicité|sponsored|sponsorisé|contenu sponsorisé)$",
         "an advertising slot's label",

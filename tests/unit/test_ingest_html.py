@@ -247,3 +247,30 @@ def test_publishers_are_never_authors(
     names: list[str], site: str, authors: tuple[str, ...]
 ) -> None:
     assert clean_authors(names, site) == authors
+
+
+ARTEFACTS = """<!doctype html><html lang="en"><head><title>Banks cut rates again</title>
+<meta property="og:site_name" content="Wire Service"></head><body><article>
+<h1>Banks cut rates again</h1>
+<p>Banks cut rates again</p>
+<p>Central banks in three countries cut their main rates on Tuesday, the second cut in
+two months, as inflation slowed faster than expected across the region.<br><br></p>
+<h2>Image: Getty Images</h2>
+<p>Economists had expected a pause. The decision surprised markets, which rallied in the
+afternoon as traders priced in a further cut before the end of the year.</p>
+<h2>The decision surprised markets, which rallied in the afternoon</h2>
+<p>Officials said the cuts were needed to support growth, which has been weak since the
+spring, and that they would watch prices closely in the months ahead.</p>
+<p>Governor Jane Doe speaks in London. REUTERS/John Roe</p>
+<h3>Related</h3>
+<p>Our Standards: The Thomson Reuters Trust Principles.</p>
+<p>© Thomson Reuters 2020</p>
+</article></body></html>"""
+
+
+def test_page_artefacts_are_dropped_and_no_escape_is_left() -> None:
+    article = html_to_article(ARTEFACTS, RULES, PARIS)
+    assert article.title == "Banks cut rates again"
+    blocks = article.body_markdown.strip().split("\n\n")
+    assert [block.split(" ")[0] for block in blocks] == ["Central", "Economists", "Officials"]
+    assert "\\" not in article.body_markdown
