@@ -13,8 +13,15 @@ from briefgen.cli.console import Console, ProgressReporter, noise_options
 from briefgen.config import load_project
 from briefgen.diagnostics import BriefgenError
 from briefgen.ingest.dates import parse_user_date
-from briefgen.ingest.importer import ImportOptions, ImportReport, Row, clean_topics, run_import
+from briefgen.ingest.importer import (
+    ImportOptions,
+    ImportReport,
+    Row,
+    clean_topics,
+    run_import,
+)
 from briefgen.ingest.lang import normalize_tag
+from briefgen.ingest.retag import retag_entries
 from briefgen.ingest.store import is_http_url
 
 COLUMNS = ("entry", "date", "outlet", "lang", "words", "missing")
@@ -56,6 +63,11 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--lang", callback=_check_lang, help="Language tag of the articles (fr, en…).")
 @click.option("--dry-run", is_flag=True, help="Write nothing; show what would be written.")
 @click.option(
+    "--update",
+    is_flag=True,
+    help="Re-import articles already imported, keeping the fields you edited.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0.01),
     default=10.0,
@@ -72,6 +84,7 @@ def import_command(
     date_text: str | None,
     lang: str | None,
     dry_run: bool,
+    update: bool,
     timeout: float,
 ) -> None:
     """Turn articles into entries under content/.
@@ -89,6 +102,7 @@ def import_command(
         date=parse_user_date(date_text, config.zone) if date_text else None,
         lang=lang or "",
         dry_run=dry_run,
+        update=update,
         timeout=timeout,
     )
     progress = ProgressReporter(console, "Importing")
@@ -145,7 +159,9 @@ def format_table(rows: Sequence[Row], width: int = TABLE_WIDTH) -> str:
 
 def _entry_cell(row: Row) -> str:
     path = row.path.split("/", 1)[1] if "/" in row.path else row.path  # under content/
-    return f"= {path} (duplicate)" if row.status == "duplicate" else path
+    if row.status in ("duplicate", "updated", "unchanged"):
+        return f"= {path} ({row.status})"
+    return path
 
 
 def _cut_middle(text: str, width: int) -> str:
@@ -164,8 +180,10 @@ def _cut(text: str, width: int) -> str:
 
 
 def summary_line(report: ImportReport, *, dry_run: bool) -> str:
-    stored = sum(row.status != "duplicate" for row in report.rows)
+    stored = sum(row.status in ("written", "would write") for row in report.rows)
     duplicates = sum(row.status == "duplicate" for row in report.rows)
+    updated = sum(row.status == "updated" for row in report.rows)
+    unchanged = sum(row.status == "unchanged" for row in report.rows)
     failed = len({d.path for d in report.diagnostics if d.is_error})
     noun = "entry" if stored == 1 else "entries"
     parts = [
@@ -173,8 +191,38 @@ def summary_line(report: ImportReport, *, dry_run: bool) -> str:
         if dry_run
         else f"{stored} {noun} written"
     ]
+    if updated:
+        parts.append(f"{updated} updated" + (" (dry run: nothing written)" if dry_run else ""))
+    if unchanged:
+        parts.append(f"{unchanged} unchanged")
     if duplicates:
-        parts.append(f"{duplicates} already imported (nothing new)")
+        parts.append(f"{duplicates} already imported (nothing new; --update re-imports)")
     if failed:
         parts.append(f"{failed} failed")
     return ", ".join(parts)
+
+
+@click.command("retag")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show what would change.")
+@noise_options
+@click.pass_obj
+def retag_command(console: Console, dry_run: bool) -> None:
+    """Apply the current topic, tag and outlet rules of briefgen.yaml to every entry.
+
+    New matches are added; topics and tags an entry already has are kept.
+    """
+    try:
+        config = load_project(Path.cwd())
+    except BriefgenError as err:
+        console.fail(err)
+    report = retag_entries(config, dry_run=dry_run)
+    for row in report.rows:
+        parts = [f"topics: {', '.join(row.topics) or '-'}", f"tags: {', '.join(row.tags) or '-'}"]
+        console.info(f"{row.path}: {'; '.join(parts)}; outlet: {row.outlet or '-'}")
+    console.diagnostics(report.diagnostics)
+    count = len(report.rows)
+    noun = "entry" if count == 1 else "entries"
+    verb = "would change" if dry_run else "changed"
+    console.result(f"{count} {noun} {verb}")
+    if report.failed:
+        raise SystemExit(1)

@@ -43,8 +43,16 @@ def format_date(value: datetime | date) -> str:
     return value.isoformat()
 
 
-def render_entry(article: Article, *, story: str = "", draft: bool | None = None) -> str:
-    """The whole file: `---`, front matter, `---`, body."""
+def render_entry(
+    article: Article,
+    *,
+    story: str = "",
+    draft: bool | None = None,
+    slug: str = "",
+    record: str = "",
+) -> str:
+    """The whole file: `---`, front matter, `---`, body. `record` is the comment line
+    that says what the import wrote (see `refresh`)."""
     lines = ["---", f"title: {quote(article.title)}"]
     if article.date is not None:
         lines.append(f"date: {format_date(article.date)}")
@@ -70,6 +78,10 @@ def render_entry(article: Article, *, story: str = "", draft: bool | None = None
         lines.append(f"story: {story}")
     if draft is not None:
         lines.append(f"draft: {'true' if draft else 'false'}")
+    if slug:
+        lines.append(f"slug: {quote(slug)}")
+    if record:
+        lines.append(record)
     lines.append("---")
     body = article.body_markdown.strip("\n")
     return "\n".join(lines) + "\n" + body + "\n"

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefgen.config import Config
 from briefgen.frontmatter import split
+from briefgen.ingest.article import Article
 from briefgen.ingest.entry import body_hash
 
 
@@ -133,6 +134,53 @@ def scan_content(config: Config) -> ContentIndex:
         if document.body.strip():  # link entries have no body to compare
             index.hashes.setdefault(body_hash(document.body), relative)
     return index
+
+
+@dataclass(frozen=True)
+class EntryExtras:
+    """What an entry holds besides an `Article`'s fields, kept by a refresh."""
+
+    record: dict[str, str]
+    story: str = ""
+    draft: bool | None = None
+    slug: str = ""
+
+
+def read_entry(path: Path, config: Config) -> tuple[str, Article, EntryExtras] | None:
+    """An existing entry: its text, as an `Article`, and its other keys; None when unreadable."""
+    from briefgen.ingest.refresh import entry_article, read_record
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    document, _problems = split(text, path.name)
+    if document is None:
+        return None
+    data = document.meta.data
+    head = text.split("\n---", 1)[0] if text.startswith("---") else ""
+    draft = data.get("draft")
+    extras = EntryExtras(
+        record=read_record(head),
+        story=data["story"] if isinstance(data.get("story"), str) else "",
+        draft=draft if isinstance(draft, bool) else None,
+        slug=data["slug"] if isinstance(data.get("slug"), str) else "",
+    )
+    return text, entry_article(data, document.body, config.zone), extras
+
+
+def replace_file(target: Path, text: str) -> None:
+    """Write `text` over `target` atomically (a temporary file beside it, then a rename)."""
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
 
 
 def free_name(relative: str, index: ContentIndex, root: Path) -> str:

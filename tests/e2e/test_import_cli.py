@@ -71,7 +71,10 @@ def test_seed_folder_import_and_reimport(project: Path) -> None:
     assert "\ndraft: true" in front_matter and "\ndate:" not in front_matter
     again = briefgen(project, "import", str(SEEDS))
     assert again.returncode == 0
-    assert again.stdout.splitlines()[-1] == "0 entries written, 5 already imported (nothing new)"
+    assert (
+        again.stdout.splitlines()[-1]
+        == "0 entries written, 5 already imported (nothing new; --update re-imports)"
+    )
     # each duplicate said once: in the table, not again as a note
     assert sum("duplicate" in line for line in again.stdout.splitlines()) == 5
     quiet = briefgen(project, "import", "-q", str(SEEDS))

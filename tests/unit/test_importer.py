@@ -82,6 +82,9 @@ def test_writes_an_entry_with_front_matter_in_design_order(project: Path) -> Non
         "lang: fr\n"
         "topics: [Défense]\n"
         "tags: [Kim Jong Un]\n"
+        "# imported: title=9ac7741c date=f1ced708 source.name=2cdaada9 source.url=9903d950 "
+        "author=e3b0c442 lang=67ad8f41 topics=9f73925c tags=6ad2dd3c summary=e3b0c442 "
+        "body=2344235a\n"
         "---\n"
         "Kim Jong Un a visité mercredi une base militaire, selon les agences.\n\n"
         "Les armes et le matériel militaire étaient au cœur de la visite.\n"
@@ -440,3 +443,76 @@ def test_entries_sharing_a_summary_are_not_duplicates(project: Path) -> None:
     again = run_import(load_config(project), ["wire.xml"], ImportOptions(), cwd=project)
     assert [row.status for row in again.rows] == ["duplicate", "duplicate"]
     assert [row.notes[0].split(" (")[1] for row in again.rows] == ["same source URL)"] * 2
+
+
+def test_update_reimports_keeping_the_fields_edited_by_hand(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    run(project, "a.txt")
+    path = project / "content/2023/09/14-kim-jong-un-en-visite-militaire.md"
+    edited = path.read_text(encoding="utf-8").replace(
+        'title: "Kim Jong Un en visite militaire"', 'title: "Mon titre"'
+    )
+    path.write_text(edited, encoding="utf-8")
+    config = (project / "briefgen.yaml").read_text(encoding="utf-8")
+    (project / "briefgen.yaml").write_text(
+        config.replace(
+            "Défense: [militaire, armes]", "Défense: [militaire, armes]\n    Visites: [visite]"
+        ),
+        encoding="utf-8",
+    )
+    plain = run(project, "a.txt")
+    assert [row.status for row in plain.rows] == ["duplicate"]
+    report = run(project, "a.txt", update=True)
+    (row,) = report.rows
+    assert (row.status, row.notes) == ("updated", ("kept your edits of title",))
+    document, _ = split(path.read_text(encoding="utf-8"), "x")
+    assert document is not None
+    assert document.meta.data["title"] == "Mon titre"  # edited: kept
+    assert document.meta.data["topics"] == ["Défense", "Visites"]  # as imported: refreshed
+    again = run(project, "a.txt", update=True)
+    assert [row.status for row in again.rows] == ["unchanged"]
+
+
+def test_full_article_replaces_the_feed_stub_of_its_url(project: Path) -> None:
+    feed = SAME_SUMMARY_ATOM.replace(
+        "https://wire.example/1", "https://www.example-news.fr/2023/09/14/kim-visite"
+    )
+    (project / "wire.xml").write_text(feed, encoding="utf-8")
+    run(project, "wire.xml")
+    stub = project / "content/2023/09/14-first-story.md"
+    assert split(stub.read_text(encoding="utf-8"), "x")[0].body.strip() == ""  # type: ignore[union-attr]
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, "a.txt")
+    (row,) = report.rows
+    assert row.status == "updated"
+    assert row.notes[0] == "the full article replaces the link entry"
+    document = split(stub.read_text(encoding="utf-8"), "x")[0]
+    assert document is not None
+    assert document.body.startswith("Kim Jong Un a visité mercredi une base militaire")
+    assert document.meta.data["title"] == "Kim Jong Un en visite militaire"
+
+
+def test_retag_applies_rules_added_after_the_import(project: Path) -> None:
+    from briefgen.ingest.retag import retag_entries
+
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    run(project, "a.txt")
+    path = project / "content/2023/09/14-kim-jong-un-en-visite-militaire.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("topics: [Défense]", "topics: [À moi]"),
+        encoding="utf-8",
+    )
+    config = (project / "briefgen.yaml").read_text(encoding="utf-8")
+    (project / "briefgen.yaml").write_text(
+        config.replace(
+            "Kim Jong Un: [Kim Jong Un]", "Kim Jong Un: [Kim Jong Un]\n    Bases: [base]"
+        ),
+        encoding="utf-8",
+    )
+    report = retag_entries(load_config(project))
+    assert [row.status for row in report.rows] == ["retagged"]
+    document = split(path.read_text(encoding="utf-8"), "x")[0]
+    assert document is not None
+    assert document.meta.data["topics"] == ["À moi", "Défense"]  # the user's kept, rule added
+    assert document.meta.data["tags"] == ["Kim Jong Un", "Bases"]
+    assert retag_entries(load_config(project)).rows == []
