@@ -48,6 +48,7 @@ class Config:
     timezone: str = "UTC"
     author: str = ""
     unsafe_html: bool = False
+    links_only: bool = False  # entries shown as headline, summary and link, never full text
     cname: str = ""
     content_dir: str = "content"
     output_dir: str = "site"
@@ -159,6 +160,7 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "timezone": (str, "a time zone name", _check_timezone),
     "author": (str, "a string", None),
     "unsafe_html": (bool, "true or false", None),
+    "links_only": (bool, "true or false", None),
     "cname": (str, "a domain name", _check_cname),
     "content_dir": (str, "a folder name", _check_dir),
     "output_dir": (str, "a folder name", _check_dir),
