@@ -1,6 +1,6 @@
 """`Article` -> the text of a content entry: front matter in DESIGN order, then Markdown.
 
-Order: title, date, source {name, url}, author, lang, topics, tags, summary,
+Order: title, date, updated, source {name, url}, author, lang, topics, tags, summary,
 story, draft. What is unknown is left out. Strings are YAML double-quoted by
 PyYAML's safe dumper, so any title survives a round trip; list items stay
 plain when they read back as the same string.
@@ -56,6 +56,8 @@ def render_entry(
     lines = ["---", f"title: {quote(article.title)}"]
     if article.date is not None:
         lines.append(f"date: {format_date(article.date)}")
+    if article.updated is not None and article.updated != article.date:
+        lines.append(f"updated: {format_date(article.updated)}")
     if article.source_name or article.source_url:
         lines.append("source:")
         if article.source_name:

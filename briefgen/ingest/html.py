@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -72,7 +73,7 @@ def html_to_article(
             raise IngestError(NO_ARTICLE)
         body = ""
         notes = (LINK_ENTRY,)
-    return finish_article(
+    article = finish_article(
         title=title,
         body=body,
         plain=title + "\n" + (unescape_markdown(body) or summary),
@@ -86,6 +87,8 @@ def html_to_article(
         default_lang=default_lang,
         declared=meta.declared,
     )
+    modified = parse_iso(meta.modified, zone) if meta.modified else None
+    return replace(article, updated=modified) if modified != date_value else article
 
 
 def refuse_non_page(html: str) -> None:

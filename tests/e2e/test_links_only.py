@@ -13,6 +13,7 @@ ENTRY = """\
 ---
 title: "Markets rally as rates fall"
 date: 2023-09-14
+updated: 2023-09-15T10:00:00+08:00
 source:
   name: "Harbour Post"
   url: "https://www.harbour-post.example/business/markets-rally"
@@ -33,6 +34,7 @@ def test_links_only_shows_headline_summary_and_link(tmp_path: Path, links_only: 
     entry.write_text(ENTRY, encoding="utf-8")
     result = run_cli("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "updated" not in result.stderr  # the optional field written by import is known
     pages = [p for p in (tmp_path / "site").rglob("*.html") if "markets" in p.as_posix()]
     assert pages, "the entry's page"
     page = pages[0].read_text(encoding="utf-8")

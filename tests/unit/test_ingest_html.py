@@ -177,6 +177,7 @@ def test_page_with_metadata_but_no_text_is_a_link_entry() -> None:
     # the relative canonical link resolved against the page's URL
     assert article.source_url == "https://www.harbour-post.example/business/markets-rally"
     assert article.date == datetime.fromisoformat("2023-09-14T08:00:00+08:00")  # not modified
+    assert article.updated == datetime.fromisoformat("2023-09-15T10:00:00+08:00")
     assert article.authors == ("Mei Chan",)  # the organisation is no author
     assert article.source_name == "Harbour Post"
     assert article.notes[0] == (
