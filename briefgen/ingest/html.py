@@ -17,7 +17,13 @@ from briefgen.ingest.blocks import clean_blocks
 from briefgen.ingest.dates import DateValue, parse_iso
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.meta import PageMeta, page_meta
-from briefgen.ingest.names import clean_authors, clean_site_name, cut_site_suffix, is_organisation
+from briefgen.ingest.names import (
+    clean_authors,
+    clean_site_name,
+    cut_site_suffix,
+    fold_name,
+    is_organisation,
+)
 from briefgen.ingest.rules import Rules, host_of, normalize_space
 from briefgen.ingest.store import is_http_url
 from briefgen.ingest.text import finish_article, first_sentence, unescape_markdown
@@ -57,9 +63,13 @@ def html_to_article(
     body, _dropped = clean_blocks(body, title, rules)
     words = len(WORDS.findall(unescape_markdown(body)))
     date_value = _page_date(meta, found, html, zone)
-    authors = clean_authors(
-        meta.authors or _split_authors(found.get("author", "")) or meta.meta_authors, source_name
+    candidates = (
+        meta.authors,
+        _trafilatura_authors(found.get("author", ""), site),
+        meta.meta_authors,
     )
+    cleaned = (clean_authors(names, source_name) for names in candidates)
+    authors = next((names for names in cleaned if names), ())
     authors = tuple(a for a in authors if not is_organisation(a, meta.site_name or site))
     summary = meta.description or normalize_space(found.get("description", ""))
     notes: tuple[str, ...] = ()
@@ -136,8 +146,13 @@ def _trafilatura(html: str, url: str, *, favor_recall: bool) -> tuple[str, Any]:
     return main, document
 
 
-def _split_authors(author: str) -> list[str]:
-    return [a.strip() for a in author.split(";") if a.strip()]
+def _trafilatura_authors(author: str, site: str) -> list[str]:
+    """trafilatura's authors ("A; B"), none when they are its site name cut up ("Mac; I"
+    for "Mac & i")."""
+    names = [a.strip() for a in author.split(";") if a.strip()]
+    if site and fold_name("".join(names)) == fold_name(site):
+        return []
+    return names
 
 
 def _attrs(document: Any) -> dict[str, str]:

@@ -250,6 +250,8 @@ def _meta_authors(root: Any) -> list[str]:
         "//meta[@name='dc.creator' or @name='DC.creator']/@content",
         "//*[@rel='author']",
         "//*[@itemprop='author']//*[@itemprop='name']",
+        "//*[contains(concat(' ', @class, ' '), ' author-name ')]",
+        "//*[contains(concat(' ', @class, ' '), ' byline__name ')]",
     ):
         values = [normalize_space(str(_text(value))) for value in root.xpath(xpath)]
         values = [value for value in values if value and not value.startswith("http")]

@@ -19,6 +19,11 @@ COMPANY = re.compile(
     r"media|verlag|press|news|redaktion|newsroom|agency|agencies|online|wire|wires)\b\.?",
     re.IGNORECASE,
 )
+COMPANY_SUFFIX = re.compile(r",?\s+(?:inc|ltd|llc|gmbh|plc|corp)\.?$", re.IGNORECASE)
+NOT_A_NAME = re.compile(
+    r"\d|\b(?:updated|published|posted|last|modified|am|pm|control|contributors?)\b",
+    re.IGNORECASE,
+)
 ROLE = re.compile(
     r"\b(?:staff|editors?|editorial|team|writers?|reporters?|correspondents?|contributors?|"
     r"senior|chief|political|foreign|desk|in|and|the)\b",
@@ -73,9 +78,11 @@ def fold_name(text: str) -> str:
 
 
 def clean_site_name(name: str) -> str:
-    """'SPIEGEL ONLINE, Hamburg, Germany' -> 'SPIEGEL ONLINE'; 'DW.COM' -> 'DW'."""
+    """'SPIEGEL ONLINE, Hamburg, Germany' -> 'SPIEGEL ONLINE'; 'DW.COM' -> 'DW';
+    'Spiceworks Inc' -> 'Spiceworks'."""
     name = " ".join(name.split())
     name = name.split(", ", 1)[0].strip()
+    name = COMPANY_SUFFIX.sub("", name).strip() or name
     found = DOMAIN_NAME.match(name)
     if found and name.isupper():
         return found.group("name")
@@ -90,6 +97,8 @@ def is_organisation(name: str, site_name: str = "") -> bool:
     if site_name and (folded == fold_name(site_name) or fold_name(site_name) in folded):
         return True
     if fold_name(name) in NOT_NAMES or not ROLE.sub("", name).strip(" ,.-"):
+        return True
+    if NOT_A_NAME.search(name):
         return True
     return bool(COMPANY.search(name)) or ("." in name.strip(".") and " " not in name)
 
