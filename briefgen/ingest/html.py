@@ -53,7 +53,11 @@ def html_to_article(
     source_url = source_url if is_http_url(source_url) else ""
     site = clean_site_name(found.get("sitename", ""))
     source_name = (
-        rules.user_outlet(source_url) or meta.site_name or site or rules.outlet_for(source_url)
+        rules.user_outlet(source_url)
+        or meta.site_name
+        or rules.known_outlet(source_url)
+        or site
+        or rules.outlet_for(source_url)
     )
     title = meta.title or normalize_space(found.get("title", ""))
     title = cut_site_suffix(title, source_name, host_of(source_url))
