@@ -58,7 +58,6 @@ class PageMeta:
     url: str = ""  # absolute http(s), or ""
     description: str = ""
     declared: tuple[Declared, ...] = ()
-    is_article: bool = False  # JSON-LD or og:type says so
     words: int = 0  # visible words of the whole page (scripts and styles left out)
 
 
@@ -76,7 +75,6 @@ def page_meta(html: str | Any, page_url: str = "") -> PageMeta:
     )
     title = _title(root, ld)
     ld_authors = clean_authors(_ld_authors(ld.get("author")), site_name)
-    og_type = _first(root, "//meta[@property='og:type']/@content").lower()
     return PageMeta(
         title=cut_site_suffix(title, site_name),
         published=_ld_text(ld.get("datePublished"))
@@ -102,7 +100,6 @@ def page_meta(html: str | Any, page_url: str = "") -> PageMeta:
             "//meta[@name='description']/@content",
         ),
         declared=_declared(root, ld),
-        is_article=bool(ld) or og_type == "article",
         words=_visible_words(root),
     )
 

@@ -275,3 +275,9 @@ def test_page_artefacts_are_dropped_and_no_escape_is_left() -> None:
     blocks = article.body_markdown.strip().split("\n\n")
     assert [block.split(" ")[0] for block in blocks] == ["Central", "Economists", "Officials"]
     assert "\\" not in article.body_markdown
+
+
+def test_the_users_sources_win_over_the_pages_site_name() -> None:
+    rules = build_rules(sources=[("harbour-post.example", "The Harbour Post (HK)")])
+    article = html_to_article(SCRIPT_PAGE, rules, PARIS, url="https://www.harbour-post.example/x")
+    assert article.source_name == "The Harbour Post (HK)"
