@@ -516,3 +516,31 @@ def test_retag_applies_rules_added_after_the_import(project: Path) -> None:
     assert document.meta.data["topics"] == ["À moi", "Défense"]  # the user's kept, rule added
     assert document.meta.data["tags"] == ["Kim Jong Un", "Bases"]
     assert retag_entries(load_config(project)).rows == []
+
+
+def test_json_feed_file_is_a_feed_and_other_json_is_refused(project: Path) -> None:
+    import json
+
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Wire",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://wire.example/1",
+                "title": "First story",
+                "content_text": "A first story, told in full.",
+                "date_published": "2023-09-14T10:00:00Z",
+            }
+        ],
+    }
+    (project / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    (project / "data.json").write_text('{"title": "not a feed"}', encoding="utf-8")
+    report = run(project, "feed.json", "data.json", dry_run=True)
+    assert [row.title for row in report.rows] == ["First story"]
+    assert [(d.path, d.message) for d in report.diagnostics] == [
+        (
+            "data.json",
+            "not an article: JSON data (a JSON Feed needs its jsonfeed.org version)",
+        )
+    ]
