@@ -288,3 +288,20 @@ def test_five_concurrent_imports_write_the_article_once(project: Path) -> None:
     assert entries(project) == ["content/2023/09/14-un-titre-d-article.md"]
     assert sum("1 entry written" in out for out, _err in outputs) == 1
     assert sum("1 already imported" in out for out, _err in outputs) == 4
+
+
+def test_retag_command_applies_new_rules_to_imported_entries(project: Path) -> None:
+    seed = str(SEEDS / "000_04b9b70f7690e1c9.txt")
+    assert briefgen(project, "import", seed).returncode == 0
+    config = project / "briefgen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "  tags:\n    Russie: [Russie]\n", encoding="utf-8"
+    )
+    dry = briefgen(project, "retag", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[-1] == "1 entry would change"
+    done = briefgen(project, "retag")
+    assert done.stdout.splitlines()[-1] == "1 entry changed"
+    [entry] = entries(project)
+    assert "tags: [Russie]" in (project / entry).read_text(encoding="utf-8")
+    assert briefgen(project, "retag").stdout.splitlines()[-1] == "0 entries changed"
