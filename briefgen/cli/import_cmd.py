@@ -72,7 +72,7 @@ def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -
     type=click.FloatRange(min=0.01),
     default=10.0,
     show_default=True,
-    help="Seconds to wait for a URL to answer.",
+    help="Seconds allowed to fetch a URL, redirects included (a total deadline).",
 )
 @noise_options
 @click.pass_obj
