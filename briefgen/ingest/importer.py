@@ -137,7 +137,7 @@ def _run(
     for done, source in enumerate(sources, start=1):
         warnings: list[str] = []
         try:
-            articles = read_articles(source, config, rules, options, stdin, warnings)
+            articles = read_articles(source, config, rules.for_one_file(), options, stdin, warnings)
         except IngestError as exc:
             report.diagnostics.append(error(source.label, 0, str(exc), code="import"))
         else:

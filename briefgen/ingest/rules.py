@@ -15,9 +15,10 @@ and tag keywords (`import.topics`, `import.tags`) and outlet names by host
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,16 +28,21 @@ FLAGS = re.IGNORECASE | re.UNICODE
 
 
 USER_PATTERN_SECONDS = 0.25  # a user's pattern may spend this long on one line
+USER_FILE_SECONDS = 2.0  # and the user's patterns together this long on one file
 
 
 class RuleTimeout(IngestError):
     """A user's pattern ran out of time on a line (it backtracks exponentially)."""
 
-    def __init__(self, rule: LineRule, line: str) -> None:
+    def __init__(self, rule: LineRule, line: str, *, file_budget: bool = False) -> None:
+        limit = (
+            f"more than {USER_FILE_SECONDS:g} s in all on this file, the last on the line"
+            if file_budget
+            else f"more than {USER_PATTERN_SECONDS:g} s on the line"
+        )
         super().__init__(
-            f"import.boilerplate: pattern {bounded(rule.pattern.pattern)} took more than "
-            f"{USER_PATTERN_SECONDS:g} s on the line {bounded(line)}: rewrite it without "
-            "nested repetition such as (a+)+"
+            f"import.boilerplate: pattern {bounded(rule.pattern.pattern)} took {limit} "
+            f"{bounded(line)}: rewrite it without nested repetition such as (a+)+"
         )
 
 
@@ -53,14 +59,20 @@ class LineRule:
     pattern: Any  # re.Pattern[str], or regex.Pattern[str] for a user's pattern
     comment: str
     timeout: float | None = None
+    deadline: float | None = None  # time.monotonic() by which the file must be done
 
     def matches(self, line: str) -> Any:
         if self.timeout is None:
             return self.pattern.search(line)
+        timeout = self.timeout
+        if self.deadline is not None:
+            timeout = min(timeout, self.deadline - time.monotonic())
+            if timeout <= 0:
+                raise RuleTimeout(self, line, file_budget=True)
         try:
-            return self.pattern.search(line, timeout=self.timeout)
+            return self.pattern.search(line, timeout=timeout)
         except TimeoutError as exc:
-            raise RuleTimeout(self, line) from exc
+            raise RuleTimeout(self, line, file_budget=timeout < self.timeout) from exc
 
 
 def user_rule(name: str, pattern: str) -> LineRule:
@@ -241,6 +253,15 @@ class Rules:
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     outlets: Mapping[str, str] = field(default_factory=load_outlets)
     user_outlets: Mapping[str, str] = field(default_factory=dict)  # import.sources: always wins
+
+    def for_one_file(self) -> Rules:
+        """These rules with the users' patterns bound to one file's time budget."""
+        deadline = time.monotonic() + USER_FILE_SECONDS
+        furniture = tuple(
+            replace(rule, deadline=deadline) if rule.timeout is not None else rule
+            for rule in self.furniture
+        )
+        return replace(self, furniture=furniture)
 
     def furniture_rule(self, line: str) -> LineRule | None:
         """The first furniture rule that matches `line`, if any."""

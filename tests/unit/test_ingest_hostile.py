@@ -125,3 +125,21 @@ def test_rule_timeout_is_the_tools_own_error() -> None:
     rules = build_rules(boilerplate=["^(a|aa)+$"])
     with pytest.raises(RuleTimeout):
         clean_text("Titre\n\n" + "a" * 40 + "!", rules)
+
+
+def test_users_patterns_share_a_time_budget_per_file() -> None:
+    """Many lines each just under the per-line limit cannot add up to minutes."""
+    import time
+    from dataclasses import replace
+
+    rules = build_rules(boilerplate=["^x$"]).for_one_file()
+    [user] = [rule for rule in rules.furniture if rule.timeout is not None]
+    assert user.deadline is not None and user.deadline > time.monotonic()
+    spent = replace(user, deadline=time.monotonic() - 0.001)
+    with pytest.raises(RuleTimeout) as caught:
+        spent.matches("a line")
+    assert str(caught.value) == (
+        "import.boilerplate: pattern '^x$' took more than 2 s in all on this file, the last "
+        "on the line 'a line': rewrite it without nested repetition such as (a+)+"
+    )
+    assert all(rule.deadline is None for rule in rules.furniture if rule.timeout is None)
