@@ -143,3 +143,28 @@ def test_users_patterns_share_a_time_budget_per_file() -> None:
         "on the line 'a line': rewrite it without nested repetition such as (a+)+"
     )
     assert all(rule.deadline is None for rule in rules.furniture if rule.timeout is None)
+
+
+HTML_PIECES = [
+    "<html>", "<html lang='xx-'>", "<head>", "<title>", "</title>", "<meta property='og:title' ",
+    "content='", "'>", "<link rel='canonical' href='", "/rel", "http://[::1", "javascript:x",
+    "<script type='application/ld+json'>", '{"@type": "NewsArticle", "headline": ',
+    '"datePublished": "2023-13-45T99:00"', "}", "[", "<![CDATA[", "]]>", "</script>", "<body>",
+    "<p>", "</p>", "<pre>", "```", "<code>", "`", "<br>", "<h2>", "</h2>", "{{ x }}", "word ",
+    "Photo: AFP ", "© Reuters 2020", "&lt;script&gt;", "<table><tr><td>", "\x00", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(HTML_PIECES), max_size=80))
+def test_html_importer_fuzz_raises_only_its_own_error(pieces: list[str]) -> None:
+    """A bounded fuzz run of the page reader: an article or `IngestError`, nothing else."""
+    from briefgen.ingest.html import html_to_article
+
+    html = "".join(pieces) + " word" * 50
+    try:
+        article = html_to_article(html, RULES, PARIS, url="https://site.example/a")
+    except IngestError:
+        return
+    assert article.title
+    assert not article.source_url or article.source_url.startswith(("http://", "https://"))
