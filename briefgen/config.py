@@ -63,6 +63,7 @@ class Config:
     timezone: str = "UTC"
     author: str = ""
     unsafe_html: bool = False
+    links_only: bool = False  # entries shown as headline, summary and link, never full text
     cname: str = ""
     content_dir: str = "content"
     output_dir: str = "site"
@@ -181,6 +182,7 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "timezone": (str, "a time zone name", _check_timezone),
     "author": (str, "a string", None),
     "unsafe_html": (bool, "true or false", None),
+    "links_only": (bool, "true or false", None),
     "cname": (str, "a domain name", _check_cname),
     "content_dir": (str, "a folder name", _check_dir),
     "output_dir": (str, "a folder name", _check_dir),
@@ -350,14 +352,13 @@ def _import_rules(
                 )
                 continue
             for pattern in value:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
+                problem = _pattern_problem(pattern)
+                if problem:
                     diagnostics.append(
                         error(
                             display,
                             line,
-                            f"invalid regular expression {quote(pattern)}: {clip(str(exc))}",
+                            f"invalid regular expression {quote(pattern)}: {clip(problem)}",
                             field=dotted,
                             code="value",
                         )
@@ -399,6 +400,18 @@ def _import_rules(
             sources = tuple(value.items())
     rules = ImportRules(boilerplate=boilerplate, topics=topics, tags=tags, sources=sources)
     return rules, diagnostics
+
+
+def _pattern_problem(pattern: str) -> str:
+    """Why `pattern` does not compile (with the `regex` module the importer runs it
+    under, with a time limit), or ""."""
+    import regex
+
+    try:
+        regex.compile(pattern, regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        return " ".join(str(exc).split())[:80]
+    return ""
 
 
 def _is_str_list(value: Any) -> bool:

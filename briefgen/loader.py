@@ -24,6 +24,7 @@ from briefgen.sources import project_files
 KEYS = (
     "title",
     "date",
+    "updated",
     "source",
     "author",
     "lang",
@@ -175,6 +176,8 @@ def _validate(
         moment = None
     else:
         moment = check.take("date", fields.when(data.get("date"), config.zone))
+    if data.get("updated") is not None:  # optional, written by import: checked, not shown yet
+        check.take("updated", fields.when(data.get("updated"), config.zone))
     source = data.get("source")
     source_name, source_url = "", ""
     if isinstance(source, dict):
