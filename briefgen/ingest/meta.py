@@ -44,6 +44,7 @@ ARTICLE_TYPES = frozenset(
     }
 )
 CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+MAX_BYLINE = 80  # characters: a longer "byline" element holds more than names
 MAX_JSON_LD = 200_000  # characters of one JSON-LD script read; longer ones are skipped
 
 
@@ -249,9 +250,14 @@ def _meta_authors(root: Any) -> list[str]:
         "//*[@itemprop='author']//*[@itemprop='name']",
         "//*[contains(concat(' ', @class, ' '), ' author-name ')]",
         "//*[contains(concat(' ', @class, ' '), ' byline__name ')]",
+        "//*[contains(@class, 'byline') or contains(@class, 'author')][not(.//p)]",
     ):
-        values = [normalize_space(str(_text(value))) for value in root.xpath(xpath)]
-        values = [value for value in values if value and not value.startswith("http")]
+        values = [normalize_space(str(_text(value))) for value in root.xpath(xpath)[:5]]
+        values = [
+            value
+            for value in values
+            if value and len(value) <= MAX_BYLINE and not value.startswith("http")
+        ]
         if values:
             return list(dict.fromkeys(values))
     return []
