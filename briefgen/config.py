@@ -7,6 +7,7 @@ an unknown key, the closest valid one ("did you mean `timezone`?").
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefgen.diagnostics import BriefgenError, Diagnostic, error
 from briefgen.frontmatter import YamlMapping, load_mapping
+from briefgen.stories import Settings as StorySettings
 
 CONFIG_FILE = "briefgen.yaml"
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -57,6 +59,7 @@ class Config:
     home_days: int = 7
     paginate: int = 50
     import_rules: ImportRules = field(default_factory=ImportRules)
+    stories: StorySettings = field(default_factory=StorySettings)
 
     @property
     def content_path(self) -> Path:
@@ -168,8 +171,15 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "home_days": (int, "a whole number", _check_positive),
     "paginate": (int, "a whole number", _check_positive),
     "import": (dict, "a mapping", None),
+    "stories": (dict, "a mapping", None),
 }
 IMPORT_KEYS = ("boilerplate", "topics", "tags", "sources")
+# stories.KEY -> what it must be, as messages say it, and the test
+STORY_KEYS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "threshold": ("a number between 0 and 1", lambda x: 0 < x <= 1),
+    "window_days": ("a positive number of days", lambda x: 0 < x <= 3650),
+    "duplicate": ("a number between 0 and 1", lambda x: 0 < x <= 1),
+}
 
 
 def closest(name: str, candidates: Any) -> str:
@@ -282,6 +292,11 @@ def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[D
             diagnostics.extend(problems)
             values["import_rules"] = rules
             continue
+        if key == "stories":
+            story_settings, problems = _story_settings(value, mapping, display)
+            diagnostics.extend(problems)
+            values["stories"] = story_settings
+            continue
         values[key] = value
     return values, diagnostics
 
@@ -379,3 +394,32 @@ def _import_rules(
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _story_settings(
+    section: Mapping[str, Any], mapping: YamlMapping, display: str
+) -> tuple[StorySettings, list[Diagnostic]]:
+    """`stories:`: how alike entries must be to form a story, and for how long it takes new ones."""
+    diagnostics: list[Diagnostic] = []
+    values: dict[str, float] = {}
+    for key, value in section.items():
+        dotted = f"stories.{key}"
+        line = mapping.line(dotted)
+        if key not in STORY_KEYS:
+            problem, code = f"unknown key{closest(str(key), STORY_KEYS)}", "unknown-key"
+        else:
+            expected, test = STORY_KEYS[key]
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and math.isfinite(value) and test(value):
+                values[key] = float(value)
+                continue
+            shown = repr(value)[:40] if number or isinstance(value, str) else type_name(value)
+            problem, code = f"expected {expected}, got {shown}", "value" if number else "type"
+        diagnostics.append(error(display, line, problem, field=dotted, code=code))
+    default = StorySettings()
+    settings = StorySettings(
+        threshold=values.get("threshold", default.threshold),
+        window_days=values.get("window_days", default.window_days),
+        duplicate=values.get("duplicate", default.duplicate),
+    )
+    return settings, diagnostics

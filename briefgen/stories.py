@@ -9,9 +9,11 @@ An entry whose text nearly repeats one seen within the window (estimated
 shingle Jaccard at least `duplicate`: a syndicated wire copy) joins its
 original's story as a copy and does not move the centroid. `story:` in front
 matter (`Item.pin`) overrides both. The terms of each entry come from
-`briefgen.story_text`; words present in more than `common_share` of a
-briefing of at least `common_min_entries` entries are dropped (scikit-learn's
-`max_df`), so that a briefing about one country is not one story.
+`briefgen.story_text`. A word present in more than `common_share` of the
+entries so far, once there are `common_min_entries`, is dropped from the
+entries that come after (scikit-learn's `max_df`, counted as the pass goes so
+that no later entry changes an earlier decision): a briefing about one
+country is not one story.
 
 Determinism: neither the input order nor `PYTHONHASHSEED` reaches the result;
 every tie goes to the older story or the earlier entry.
@@ -113,6 +115,10 @@ class _State:
     copy_of: dict[str, str] = field(default_factory=dict)  # copy key -> original key
     shared: set[str] = field(default_factory=set)  # stories still owned by a previous result
     now: float = -math.inf
+    seen: dict[str, int] = field(default_factory=dict)  # word -> entries holding it so far
+    count: int = 0  # entries so far
+    eras: list[frozenset[str]] = field(default_factory=lambda: [frozenset()])  # dropped words
+    era_of: dict[str, int] = field(default_factory=dict)  # entry key -> its era
 
 
 @dataclass(frozen=True)
@@ -124,8 +130,6 @@ class Grouping:
     copy_of: Mapping[str, str]  # copy key -> original key
     settings: Settings
     marks: tuple[tuple[str, float, str, str], ...]  # Item.mark, in pass order
-    document_frequency: Mapping[str, int]
-    dropped: frozenset[str]  # the words dropped as common to the briefing
     state: _State
 
 
@@ -136,18 +140,14 @@ def group(items: Iterable[Item], settings: Settings, previous: Grouping | None =
     if len(set(m[0] for m in marks)) != len(marks):
         raise ValueError("two items share a key")
     prefix = _common_prefix(previous, marks, settings)
-    frequency = _document_frequency(ordered, previous, prefix)
-    dropped = _dropped(frequency, len(ordered), settings)
-    if previous is not None and dropped != previous.dropped:
-        prefix = 0
-    run = _Pass(ordered, settings, dropped)
+    run = _Pass(ordered, settings)
     if previous is not None and prefix == len(previous.marks):
         run.resume(previous.state)
     else:
         run.replay(ordered[:prefix], previous)
     for item in ordered[prefix:]:
         run.decide(item)
-    return run.result(marks, frequency, dropped)
+    return run.result(marks)
 
 
 def _common_prefix(
@@ -163,35 +163,13 @@ def _common_prefix(
     return count
 
 
-def _document_frequency(
-    ordered: list[Item], previous: Grouping | None, prefix: int
-) -> dict[str, int]:
-    if previous is not None and prefix == len(previous.marks):
-        frequency = dict(previous.document_frequency)
-        added = ordered[prefix:]
-    else:
-        frequency, added = {}, ordered
-    counts = Counter(chain.from_iterable(item.features.terms for item in added))
-    for (word, _), seen in counts.items():
-        frequency[word] = frequency.get(word, 0) + seen
-    return frequency
-
-
-def _dropped(frequency: Mapping[str, int], count: int, settings: Settings) -> frozenset[str]:
-    if count < settings.common_min_entries:
-        return frozenset()
-    limit = settings.common_share * count
-    return frozenset(word for word, seen in frequency.items() if seen > limit)
-
-
 class _Pass:
     """One pass over the entries; the state lives in `_State` so that it can be kept."""
 
-    def __init__(self, ordered: list[Item], settings: Settings, dropped: frozenset[str]) -> None:
+    def __init__(self, ordered: list[Item], settings: Settings) -> None:
         self.items = {item.key: item for item in ordered}
         self.settings = settings
         self.window = settings.window_days * DAY
-        self.dropped = dropped
         self.vectors: dict[str, Vector] = {}
         self.state = _State()
         self.postings: dict[str, set[int]] = defaultdict(set)  # word -> ranks of active stories
@@ -210,6 +188,10 @@ class _Pass:
             dict(state.copy_of),
             set(state.stories),
             state.now,
+            dict(state.seen),
+            state.count,
+            list(state.eras),
+            dict(state.era_of),
         )
         for slug in self.state.ranks:
             story = self.state.stories[slug]
@@ -223,6 +205,7 @@ class _Pass:
             return
         for item in prefix:
             self._advance(item.instant)
+            self._count(item)
             slug = previous.story_of[item.key]
             original = previous.copy_of.get(item.key, "")
             self._commit(item, slug, original)
@@ -240,6 +223,7 @@ class _Pass:
 
     def decide(self, item: Item) -> None:
         self._advance(item.instant)
+        self._count(item)
         if item.pin:
             self._commit(item, item.pin, "")
             return
@@ -376,10 +360,27 @@ class _Pass:
             self.postings[word].add(story.rank)
         heapq.heappush(self.expiry, (story.last, story.rank))
 
+    def _count(self, item: Item) -> None:
+        """Count the item's words; the words now in most entries are dropped from here on."""
+        state, settings = self.state, self.settings
+        seen = state.seen
+        for word, _ in item.features.terms:
+            seen[word] = seen.get(word, 0) + 1
+        state.count += 1
+        dropped = state.eras[-1]
+        if state.count >= settings.common_min_entries:
+            limit = settings.common_share * state.count
+            words = chain(dropped, (word for word, _ in item.features.terms))
+            now = frozenset(word for word in words if seen[word] > limit)
+            if now != dropped:
+                state.eras.append(now)
+        state.era_of[item.key] = len(state.eras) - 1
+
     def _vector(self, key: str) -> Vector:
         vector = self.vectors.get(key)
         if vector is None:
-            terms = [(w, x) for w, x in self.items[key].features.terms if w not in self.dropped]
+            dropped = self.state.eras[self.state.era_of[key]]
+            terms = [(w, x) for w, x in self.items[key].features.terms if w not in dropped]
             norm = math.sqrt(sum(x * x for _, x in terms)) or 1.0
             vector = tuple((w, x / norm) for w, x in terms)
             self.vectors[key] = vector
@@ -387,12 +388,7 @@ class _Pass:
 
     # -- the result ---------------------------------------------------------------
 
-    def result(
-        self,
-        marks: tuple[tuple[str, float, str, str], ...],
-        frequency: dict[str, int],
-        dropped: frozenset[str],
-    ) -> Grouping:
+    def result(self, marks: tuple[tuple[str, float, str, str], ...]) -> Grouping:
         state = self.state
         stories = []
         for slug in state.ranks:
@@ -413,8 +409,6 @@ class _Pass:
             dict(state.copy_of),
             self.settings,
             marks,
-            frequency,
-            dropped,
             state,
         )
 
