@@ -37,6 +37,9 @@ from itertools import chain
 from briefgen.story_text import Features, resemblance
 
 DAY = 86400.0
+# Copies are looked for among the entries that share some of the 16 smallest
+# shingle hashes (prefix filtering): a copy shares about half of them or more.
+PREFIX = 16
 Vector = tuple[tuple[str, float], ...]
 
 
@@ -254,8 +257,9 @@ class _Pass:
         sketch = item.features.sketch
         if not sketch:
             return ""
-        shared = Counter(chain.from_iterable(self.sketches.get(value, ()) for value in sketch))
-        need = len(sketch) // 4 or 1
+        index = self.sketches
+        shared = Counter(chain.from_iterable(index.get(v, ()) for v in sketch[:PREFIX]))
+        need = min(len(sketch), PREFIX) // 4 or 1
         best, best_score = "", self.settings.duplicate
         candidates = (k for k, n in shared.items() if n >= need)
         for key in sorted(candidates, key=lambda k: self.items[k].order):
@@ -335,8 +339,11 @@ class _Pass:
                 self._retire(story)
         while self.recent and self.recent[0][0] < horizon:
             _, key = heapq.heappop(self.recent)
-            for value in self.items[key].features.sketch:
-                self.sketches[value].discard(key)
+            for value in self.items[key].features.sketch[:PREFIX]:
+                entries = self.sketches[value]
+                entries.discard(key)
+                if not entries:
+                    del self.sketches[value]
 
     def _retire(self, story: _Story) -> None:
         if story.slug in self.state.shared:
@@ -351,7 +358,7 @@ class _Pass:
 
     def _remember(self, instant: float, key: str) -> None:
         heapq.heappush(self.recent, (instant, key))
-        for value in self.items[key].features.sketch:
+        for value in self.items[key].features.sketch[:PREFIX]:
             self.sketches[value].add(key)
 
     def _index_story(self, story: _Story) -> None:
@@ -370,10 +377,10 @@ class _Pass:
         dropped = state.eras[-1]
         if state.count >= settings.common_min_entries:
             limit = settings.common_share * state.count
-            words = chain(dropped, (word for word, _ in item.features.terms))
-            now = frozenset(word for word in words if seen[word] > limit)
-            if now != dropped:
-                state.eras.append(now)
+            joins = [w for w, _ in item.features.terms if seen[w] > limit and w not in dropped]
+            leaves = [w for w in dropped if seen[w] <= limit]
+            if joins or leaves:
+                state.eras.append(dropped.difference(leaves).union(joins))
         state.era_of[item.key] = len(state.eras) - 1
 
     def _vector(self, key: str) -> Vector:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import sys
 import unicodedata
 import zlib
 from collections import Counter
@@ -25,6 +26,7 @@ COMMON = 1e-3  # a word this frequent or more (le, the, avec, said) carries no w
 RAREST = 1e-8  # a word absent from the list (names, new words) counts as this rare
 SHINGLE_WORDS = 5  # near-duplicates are compared on runs of five words
 SKETCH = 64  # ... through the 64 smallest run hashes (a bottom-k sketch, Broder 1997)
+LEAD = 400  # ... of the body's first 400 words: a copy repeats the lead, and this halves the cost
 TOP_TERMS = 80  # an entry keeps its heaviest terms; the tail never decides a match
 
 _URL = re.compile(r"\]\([^)]*\)|<?https?://\S+")
@@ -68,8 +70,8 @@ def features(title: str, body: str, lang: str, frequencies: Weights) -> Features
         if weight > 0.0 and len(word) > 1 and not word.isdigit():
             weighted.append((word, weight * (1.0 + math.log(count)) if count > 1 else weight))
     weighted.sort(key=itemgetter(1), reverse=True)  # ties keep the text's order
-    terms = tuple(sorted(weighted[:TOP_TERMS]))
-    return Features(terms, sketch(tokens[len(heading) :] or heading))
+    terms = tuple(sorted((sys.intern(word), weight) for word, weight in weighted[:TOP_TERMS]))
+    return Features(terms, sketch(tokens[len(heading) : len(heading) + LEAD] or heading))
 
 
 def sketch(tokens: list[str]) -> tuple[int, ...]:
