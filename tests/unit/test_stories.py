@@ -78,11 +78,12 @@ def test_a_pin_overrides_the_automatic_choice() -> None:
 
 
 def test_a_syndicated_copy_joins_its_original_as_a_copy() -> None:
-    original_path = OTHERS[0]
+    original_path = next(p for p in OTHERS if "296-morts" in p.name)
     original = real_item(original_path)
     document, _ = split(original_path.read_text(encoding="utf-8"), "x")
     assert document is not None
     reworded = document.body.replace("peu après 23 heures", "vers 23 h 11")
+    assert reworded != document.body
     copy = replace(
         real_item(original_path, key="copie-afp", body=reworded + "\n(Avec AFP)\n"),
         instant=original.instant + 3 * 3600,
