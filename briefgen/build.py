@@ -19,6 +19,7 @@ from briefgen.loader import load_entries
 from briefgen.model import Site
 from briefgen.pages import plan_pages
 from briefgen.render import make_environment, render_pages, template_origin, theme_dir
+from briefgen.story_stage import StoryCache, stories_stage
 from briefgen.write import Staging, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
@@ -47,6 +48,11 @@ def load(
     if has_errors(diagnostics, strict=strict):
         raise BriefgenError(sort_diagnostics(diagnostics))
     site = build_site(entries, language=config.language)
+    bar = progress("Grouping stories") if progress else None
+    site, problems = stories_stage(site, config, StoryCache(), bar)
+    diagnostics += problems
+    if has_errors(diagnostics, strict=strict):
+        raise BriefgenError(sort_diagnostics(diagnostics))
     return site, sort_diagnostics(diagnostics)
 
 

@@ -44,6 +44,7 @@ from briefgen.model import Entry
 from briefgen.pages import Page, plan_pages
 from briefgen.parallel import ordered_map
 from briefgen.render import make_environment, render_pages
+from briefgen.story_stage import StoryCache, stories_stage
 from briefgen.write import write_file
 
 Kind = Literal["reload", "css", "none", "failed"]
@@ -89,6 +90,7 @@ class State:
     all_plain: bool = True  # every copied file must be checked
     reconfigure: bool = False  # briefgen.yaml must be read again
     env: jinja2.Environment | None = None
+    stories: StoryCache = field(default_factory=StoryCache)  # grows as entries are grouped
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,10 @@ def rebuild(state: State, changed: Iterable[Path]) -> Outcome:
         return Outcome(state, diagnostics=tuple(sort_diagnostics(problems)))
     config = state.config
     site = build_site(entries, language=config.language)
+    site, story_problems = stories_stage(site, config, state.stories)
+    problems += story_problems
+    if any(d.is_error for d in problems):
+        return Outcome(state, diagnostics=tuple(sort_diagnostics(problems)))
     pages = plan_pages(site, config)
     outputs = [page.output for page in pages]
     plain, sources, clash = _plain_files(config, state.all_plain, state.plain, pages, outputs)

@@ -21,17 +21,14 @@ def build_site(entries: Iterable[Entry], *, language: str) -> Site:
     topics = _groups("topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))))
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
-    stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
     days = _days(ordered)
     return Site(
         entries=ordered,
         topics=topics,
         tags=tags,
         sources=sources,
-        stories=stories,
         days=days,
         years=_years(days),
-        by_story={story.slug: story for story in stories},
     )
 
 

@@ -41,8 +41,14 @@ DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2})-(?=.)")
 Progress = Callable[[int, int], None]
 
 
+STORY_NOTES = "stories"  # content/stories/SLUG.md: the editor's page of a story
+
+
 def content_files(content: Path) -> list[Path]:
-    """Every Markdown file under `content`, in a stable order; hidden files skipped."""
+    """Every entry's Markdown file under `content`, in a stable order; hidden files skipped.
+
+    `content/stories/` holds the editors' pages of stories, not entries.
+    """
     if not content.is_dir():
         return []
     return sorted(
@@ -50,6 +56,7 @@ def content_files(content: Path) -> list[Path]:
         for path in content.rglob("*.md")
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(content).parts)
+        and path.relative_to(content).parts[0] != STORY_NOTES
         and path.name.lower() != "readme.md"
     )
 

@@ -136,10 +136,10 @@ class Site:
     topics: tuple[Group, ...]  # by name
     tags: tuple[Group, ...]
     sources: tuple[Group, ...]
-    stories: tuple[Group, ...]
     days: tuple[Day, ...]  # newest first
     years: tuple[Year, ...]  # newest first
-    by_story: dict[str, Group] = field(default_factory=dict)
+    stories: tuple[Story, ...] = ()  # most recent and most covered first (`story_index`)
+    story_of: dict[str, Story] = field(default_factory=dict)  # entry slug -> its story
 
 
 @dataclass(frozen=True)

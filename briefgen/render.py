@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from babel.dates import format_date
 
-from briefgen import i18n, urls
+from briefgen import i18n, markdown, urls
 from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error
 from briefgen.index import group_slug
-from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
+from briefgen.model import Day, Entry, Group, GroupSummary, Month, Story, Year
 from briefgen.pages import Page, by_day
 from briefgen.parallel import ordered_map
 from briefgen.slugs import slugify
@@ -55,6 +56,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     linker = urls.Linker(config.base_url, config.base_path)
     ui = i18n.strings(config.language)
+    md = markdown.make_parser(unsafe_html=config.unsafe_html)
     env.globals.update(
         config=config,
         lang=config.language,
@@ -81,6 +83,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         date_time=_date_time,
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
         short_day=lambda value, lang=config.language: _short_day(value, lang),
+        markdown=lambda text: markupsafe.Markup(markdown.render(md, text).html),
     )
     return env
 
@@ -94,6 +97,8 @@ def route_of(item: Any) -> str:
         return urls.article(item)
     if isinstance(item, Group | GroupSummary):
         return urls.group(item)
+    if isinstance(item, Story):
+        return urls.story(item)
     if isinstance(item, Day | date):
         return urls.day(item)
     if isinstance(item, Month):
