@@ -157,3 +157,21 @@ def test_a_syndicated_copy_is_also_published_by(tmp_path: Path) -> None:
     assert [(e["id"], e["copy_of"]) for e in copies] == [
         ("relais-seisme", "seisme-maroc-296-morts")
     ]
+
+
+def test_a_broken_editors_page_says_what_it_expects(tmp_path: Path) -> None:
+    project = news_project(tmp_path / "project")
+    notes = project / "content" / "stories"
+    notes.mkdir()
+    (notes / f"{SEED_STORY}.md").write_text(
+        "---\ntitle: [a, b]\ntitel: Sommet\n---\nTexte.\n", encoding="utf-8"
+    )
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    shown = f"content/stories/{SEED_STORY}.md"
+    assert f"{shown}:2: error: title: expected a non-empty string, got a list" in result.stderr
+    assert (
+        f"{shown}:3: error: titel: unknown key (expected `title:` and the story's text below "
+        "the front matter)"
+    ) in result.stderr
