@@ -11,7 +11,6 @@ story and lead its page; they never move an entry.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,13 +21,13 @@ from briefgen.frontmatter import split
 from briefgen.loader import STORY_NOTES
 from briefgen.model import Entry, Site, Story
 from briefgen.parallel import ordered_map
+from briefgen.sources import project_files
 from briefgen.stories import Grouping, Item, Settings, group
 from briefgen.story_index import StoryNote, build_stories
 from briefgen.story_text import Features, WordFrequencies, features
 
 Progress = Callable[[int, int], None]
 NOTE_KEYS = ("title",)
-_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -42,43 +41,57 @@ class StoryCache:
 def feature_key(entry: Entry) -> bytes:
     """What an entry's words depend on: its language, title and body."""
     digest = hashlib.blake2b(digest_size=16)
-    for part in (entry.lang, entry.title, entry_text(entry)):
+    for part in (entry.lang, entry.title, entry.body):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.digest()
 
 
 def stories_stage(
-    site: Site, config: Config, cache: StoryCache, progress: Progress | None = None
+    site: Site,
+    config: Config,
+    cache: StoryCache,
+    digests: Mapping[str, bytes] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """The site with its stories, and the problems of the editors' pages of stories."""
+    """The site with its stories, and the problems of the editors' pages of stories.
+
+    `digests` (by entry path) name what each entry's words depend on, as the
+    hash of its file: given, they spare hashing every body again.
+    """
     notes, problems = read_notes(config)
+    keys = {
+        entry.slug: (
+            digests[entry.path] + config.language.encode()
+            if digests is not None
+            else feature_key(entry)
+        )
+        for entry in site.entries
+    }
     grouping = group_entries(
-        site.entries, config.stories, cache, language=config.language, progress=progress
+        site.entries, keys, config.stories, cache, language=config.language, progress=progress
     )
     site, unused = add_stories(site, grouping, notes)
     return site, problems + unused
 
 
-def entry_text(entry: Entry) -> str:
-    """The body of an entry as grouping reads it: its words, markup left out."""
-    return _TAG.sub(" ", entry.body_html)
-
-
 def group_entries(
     entries: Sequence[Entry],
+    keys: Mapping[str, bytes],
     settings: Settings,
     cache: StoryCache,
     *,
     language: str,
     progress: Progress | None = None,
 ) -> Grouping:
-    """Group `entries` into stories, working out only the words not in `cache`."""
-    keys = {entry.slug: feature_key(entry) for entry in entries}
+    """Group `entries` into stories, working out only the words not in `cache`.
+
+    `keys[slug]` is what the entry's words depend on (see `feature_key`).
+    """
     todo = sorted({keys[e.slug]: e for e in entries if keys[e.slug] not in cache.features}.items())
     weights = WordFrequencies(language)
     done = ordered_map(
-        lambda pair: features(pair[1].title, entry_text(pair[1]), pair[1].lang, weights),
+        lambda pair: features(pair[1].title, pair[1].body, pair[1].lang, weights),
         todo,
         progress,
     )
@@ -125,8 +138,13 @@ def read_notes(config: Config) -> tuple[dict[str, StoryNote], list[Diagnostic]]:
     """The editors' pages of stories: `content/stories/SLUG.md`, `title:` and a Markdown body."""
     folder = config.content_path / STORY_NOTES
     notes: dict[str, StoryNote] = {}
+    if not folder.is_dir():
+        return notes, []
+    found_files, _ = project_files(folder, config.root)  # content_files reports skipped links
     problems: list[Diagnostic] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for relative, path in found_files:
+        if "/" in relative or not relative.endswith(".md") or relative.startswith("."):
+            continue
         note, found = _read_note(path, config)
         problems.extend(found)
         if note is not None:
