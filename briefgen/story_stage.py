@@ -36,6 +36,7 @@ class StoryCache:
 
     features: dict[bytes, Features] = field(default_factory=dict)  # by `feature_key`
     grouping: Grouping | None = None
+    changed: bool = False  # the last build learnt something worth saving
 
 
 def feature_key(entry: Entry) -> bytes:
@@ -99,12 +100,21 @@ def group_entries(
     for (key, _entry), found in zip(todo, done, strict=True):
         known[key] = found
     live = set(keys.values())
+    before = len(known)
     cache.features = {key: value for key, value in known.items() if key in live}
+    previous = cache.grouping
     items = [
         Item(e.slug, e.timestamp, cache.features[keys[e.slug]], keys[e.slug].hex(), e.story)
         for e in entries
     ]
-    cache.grouping = group(items, settings, cache.grouping)
+    cache.grouping = group(items, settings, previous)
+    cache.changed = (
+        bool(todo)
+        or len(cache.features) != before
+        or previous is None
+        or previous.marks != cache.grouping.marks
+        or previous.settings != settings
+    )
     return cache.grouping
 
 

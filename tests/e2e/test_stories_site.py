@@ -98,7 +98,8 @@ def test_the_home_page_leads_with_the_stories(site: Path) -> None:
 
 def test_an_article_shows_its_story_and_the_rest_of_its_coverage(site: Path) -> None:
     page = text(site / "articles" / "g20-cloture-delhi" / "index.html")
-    aside = page[page.index('<aside class="related"') :]
+    start = page.index('<section class="related"')
+    aside = page[start : page.index("</section>", start)]
     assert 'href="/stories/g20-union-africaine/"' in aside
     assert 'href="/articles/g20-union-africaine/"' in aside
     assert 'href="/articles/g20-declaration-finale/"' in aside
