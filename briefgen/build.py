@@ -125,7 +125,7 @@ def _pipeline(
         config,
         cache.stories,
         _entry_digests(cache, site),
-        progress=_bar(progress, "Grouping stories"),
+        progress=lambda: _bar(progress, "Grouping stories"),
     )
     warnings += notes
     cache.dirty = cache.dirty or cache.stories.changed

@@ -37,6 +37,11 @@ class StoryCache:
     features: dict[bytes, Features] = field(default_factory=dict)  # by `feature_key`
     grouping: Grouping | None = None
     changed: bool = False  # the last build learnt something worth saving
+    # the word lists, kept while the process lives (the live preview) but never saved
+    weights: WordFrequencies | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "weights": None}
 
 
 def feature_key(entry: Entry) -> bytes:
@@ -53,7 +58,7 @@ def stories_stage(
     config: Config,
     cache: StoryCache,
     digests: Mapping[str, bytes] | None = None,
-    progress: Progress | None = None,
+    progress: Callable[[], Progress | None] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site with its stories, and the problems of the editors' pages of stories.
 
@@ -83,18 +88,22 @@ def group_entries(
     cache: StoryCache,
     *,
     language: str,
-    progress: Progress | None = None,
+    progress: Callable[[], Progress | None] | None = None,
 ) -> Grouping:
     """Group `entries` into stories, working out only the words not in `cache`.
 
     `keys[slug]` is what the entry's words depend on (see `feature_key`).
     """
     todo = sorted({keys[e.slug]: e for e in entries if keys[e.slug] not in cache.features}.items())
-    weights = WordFrequencies(language)
+    if cache.weights is None or cache.weights.fallback != language:
+        cache.weights = WordFrequencies(language)
+    weights = cache.weights
+    for lang in sorted({entry.lang for _key, entry in todo}):
+        weights(lang)  # loaded here, before the workers fork, and before the bar starts
     done = ordered_map(
         lambda pair: features(pair[1].title, pair[1].body, pair[1].lang, weights),
         todo,
-        progress,
+        progress() if progress is not None and todo else None,
     )
     known = cache.features
     for (key, _entry), found in zip(todo, done, strict=True):

@@ -110,6 +110,10 @@ class WordFrequencies:
         self._tables: dict[str, _Weights] = {}
         self._known: frozenset[str] | None = None
 
+    @property
+    def fallback(self) -> str:
+        return self._fallback
+
     def __call__(self, lang: str) -> dict[str, float]:
         return self._table(self._code(lang))
 
