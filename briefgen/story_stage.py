@@ -37,6 +37,7 @@ class StoryCache:
     features: dict[bytes, Features] = field(default_factory=dict)  # by `feature_key`
     grouping: Grouping | None = None
     changed: bool = False  # the last build learnt something worth saving
+    computed: int = 0  # entries whose words the last build worked out
     # the word lists, kept while the process lives (the live preview) but never saved
     weights: WordFrequencies | None = None
 
@@ -117,6 +118,7 @@ def group_entries(
         for e in entries
     ]
     cache.grouping = group(items, settings, previous)
+    cache.computed = len(todo)
     cache.changed = (
         bool(todo)
         or len(cache.features) != before
