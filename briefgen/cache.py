@@ -21,7 +21,7 @@ import hmac
 import os
 import pickle
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from briefgen import __version__
@@ -29,11 +29,12 @@ from briefgen.bodies import Body
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.model import Entry
 from briefgen.sources import Stamp
+from briefgen.story_stage import StoryCache
 from briefgen.write import write_file
 
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
-FORMAT = f"briefgen-cache 2 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 3 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -75,6 +76,9 @@ class Cache:
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)
+    stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
+    templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
+    dirty: bool = False  # learnt something since it was loaded: worth saving
 
 
 def cache_file(root: Path) -> Path:
@@ -101,8 +105,9 @@ def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:
         cache = pickle.loads(payload)
     except Exception:  # signed but unreadable: a bug in an older briefgen, start again
         return Cache(), [_ignored("unreadable")]
-    if not isinstance(cache, Cache):
+    if not isinstance(cache, Cache) or set(vars(cache)) != {f.name for f in fields(Cache)}:
         return Cache(), [_ignored("unreadable")]
+    cache.dirty = False
     return cache, []
 
 
@@ -110,8 +115,9 @@ def save_cache(root: Path, cache: Cache) -> None:
     """Write the cache atomically; a cache that cannot be written only costs speed."""
     key = _key()
     folder = root / FOLDER
-    if key is None or folder.is_symlink():
+    if key is None or folder.is_symlink() or not cache.dirty:
         return
+    cache.dirty = False
     payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
     signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 import jinja2
 from jinja2 import meta
 
-from briefgen.model import Day, Entry, Group, Month, Site, Year
+from briefgen.model import Day, Entry, Group, Month, Site, Story, Year
 
 Digest = bytes
 Hasher = hashlib.blake2b
@@ -36,8 +36,13 @@ def digest_bytes(data: bytes) -> Digest:
 class Templates:
     """The digest of each template together with everything it loads."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(
+        self, env: jinja2.Environment, known: dict[Digest, frozenset[str | None]] | None = None
+    ) -> None:
         self.env = env
+        # the templates each template source loads, by the source's digest: parsing
+        # every template is most of the cost of a build that renders nothing
+        self.known = known if known is not None else {}
         self._own: dict[str, tuple[Digest, frozenset[str | None]]] = {}
         self._closure: dict[str, Digest] = {}
 
@@ -51,11 +56,15 @@ class Templates:
             except Exception:  # missing or unreadable: rendering reports it, with its place
                 found = (digest_bytes(b"unreadable:" + name.encode()), frozenset())
             else:
-                try:
-                    used = frozenset(meta.find_referenced_templates(self.env.parse(source)))
-                except jinja2.TemplateSyntaxError:
-                    used = frozenset()
-                found = (digest_bytes(f"{filename}\0{source}".encode()), used)
+                digest = digest_bytes(f"{filename}\0{source}".encode())
+                used = self.known.get(digest)
+                if used is None:
+                    try:
+                        used = frozenset(meta.find_referenced_templates(self.env.parse(source)))
+                    except jinja2.TemplateSyntaxError:
+                        used = frozenset()
+                    self.known[digest] = used
+                found = (digest, used)
             self._own[name] = found
         return found
 
@@ -104,7 +113,7 @@ class Signer:
         if isinstance(value, Entry):
             # the file's bytes and its name (the slug may come from it)
             hasher.update(b"E" + value.path.encode() + b"\0" + self.entries[value.path])
-        elif isinstance(value, Site | Group | Day | Month | Year):
+        elif isinstance(value, Site | Group | Story | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
         elif isinstance(value, tuple | list):
             hasher.update(b"(")
@@ -128,7 +137,7 @@ class Signer:
         else:
             raise TypeError(f"a page is given a {type(value).__name__}, which has no signature")
 
-    def _object(self, value: Site | Group | Day | Month | Year) -> Digest:
+    def _object(self, value: Site | Group | Story | Day | Month | Year) -> Digest:
         """Shared model objects are hashed once per build (they are frozen)."""
         known = self._shared.get(id(value))
         if known is None:

@@ -72,6 +72,11 @@ def uncategorised(lang: str) -> str:
     return translations(lang).gettext("Uncategorised")
 
 
+def unknown_source(lang: str) -> str:
+    """The name of the outlet of entries that name none: 'Média inconnu' / 'Unknown outlet'."""
+    return translations(lang).gettext("Unknown outlet")
+
+
 def missing_catalog(lang: str, origin: str) -> Diagnostic | None:
     """A warning when the site's language has no UI catalog: the theme falls back to English."""
     if catalog_language(lang) is not None:

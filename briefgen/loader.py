@@ -14,16 +14,17 @@ from typing import Any
 
 from briefgen import fields
 from briefgen.config import Config, closest
-from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.diagnostics import Diagnostic, error, quote, warning
 from briefgen.frontmatter import YamlMapping, split
 from briefgen.model import Entry
 from briefgen.parallel import ordered_map
-from briefgen.slugs import slugify
+from briefgen.slugs import is_reserved, slugify
 from briefgen.sources import project_files
 
 KEYS = (
     "title",
     "date",
+    "updated",
     "source",
     "author",
     "lang",
@@ -39,12 +40,19 @@ DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2})-(?=.)")
 Progress = Callable[[int, int], None]
 
 
+STORY_NOTES = "stories"  # content/stories/SLUG.md: the editor's page of a story
+
+
 def is_entry(relative: str) -> bool:
-    """A file of `content/` that is an entry: Markdown, not hidden, not a README."""
+    """A file of `content/` that is an entry: Markdown, not hidden, not a README.
+
+    `content/stories/` holds the editors' pages of stories, not entries.
+    """
     name = relative.rsplit("/", 1)[-1]
     return (
         name.endswith(".md")
         and name.lower() != "readme.md"
+        and not relative.startswith(STORY_NOTES + "/")
         and not any(part.startswith(".") for part in relative.split("/"))
     )
 
@@ -80,7 +88,7 @@ def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
                 error(
                     entry.path,
                     1,
-                    f"the slug {entry.slug!r} is already used by {first.path} "
+                    f"the slug {quote(entry.slug)} is already used by {first.path} "
                     "(expected a unique `slug:` or file name)",
                     field="slug",
                 )
@@ -121,6 +129,11 @@ def parse_entry(raw: bytes, path: Path, config: Config) -> tuple[Entry | None, l
     return (None if any(d.is_error for d in diagnostics) else entry), diagnostics
 
 
+# codes of the warnings the CLI groups into one line ("3 entries have no source URL")
+NO_SOURCE_URL = "no-source-url"
+NO_OUTLET = "no-outlet"
+
+
 class _Checker:
     """Collects the problems of one file while its fields are converted."""
 
@@ -137,10 +150,9 @@ class _Checker:
             self.problems.append(make(self.shown, line, problem, field=key))
         return value
 
-    def warn(self, key: str, message: str, line: int | None = None) -> None:
-        self.problems.append(
-            warning(self.shown, self.meta.line(key) if line is None else line, message, field=key)
-        )
+    def warn(self, key: str, message: str, line: int | None = None, code: str = "") -> None:
+        where = self.meta.line(key) if line is None else line
+        self.problems.append(warning(self.shown, where, message, field=key, code=code))
 
 
 def _validate(
@@ -171,6 +183,8 @@ def _validate(
         moment = None
     else:
         moment = check.take("date", fields.when(data.get("date"), config.zone))
+    if data.get("updated") is not None:  # optional, written by import: checked, not shown yet
+        check.take("updated", fields.when(data.get("updated"), config.zone))
     source = data.get("source")
     source_name, source_url = "", ""
     if isinstance(source, dict):
@@ -191,13 +205,12 @@ def _validate(
     elif source is not None:
         check.take("source", ("", "expected a mapping with `name` and `url`"))
     if not source_name:
-        check.warn("source.name", "missing (expected the outlet's name)", meta.line("source") or 1)
+        where = meta.line("source") or 1
+        check.warn("source.name", "missing (expected the outlet's name)", where, NO_OUTLET)
     if not source_url and not any(p.field == "source.url" for p in check.problems):
-        check.warn(
-            "source.url",
-            "missing (expected the original article's http(s) URL)",
-            meta.line("source") or 1,
-        )
+        where = meta.line("source") or 1
+        message = "missing (expected the original article's http(s) URL)"
+        check.warn("source.url", message, where, NO_SOURCE_URL)
     authors = check.take("author", fields.string_list(data.get("author")))
     lang = check.take("lang", fields.language(data.get("lang"), config.language))
     topics = check.take("topics", fields.string_list(data.get("topics")))
@@ -208,10 +221,11 @@ def _validate(
     slug = check.take("slug", fields.slug(data.get("slug")))
     if not slug:
         slug = slugify(DATE_PREFIX.sub("", path.stem)) or slugify(title) or "entry"
+        slug = f"{slug}-entry" if is_reserved(slug) else slug  # `con/` breaks Windows
+    if draft:  # a draft is work in progress: only what stops it is reported
+        check.problems = [p for p in check.problems if p.is_error]
     if any(p.is_error for p in check.problems) or moment is None:
         return None, check.problems
-    if not summary:
-        check.warn("summary", "missing (the first paragraph is used instead)", 1)
     entry = Entry(
         path=shown,
         slug=slug,

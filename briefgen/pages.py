@@ -17,7 +17,10 @@ from typing import Any
 
 from briefgen import urls
 from briefgen.config import Config
-from briefgen.model import Entry, Group, Site
+from briefgen.model import Day, Entry, Group, Month, Site, Story, newest_first
+
+# URLs in one sitemap file: the sitemap protocol's limit
+SITEMAP_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -52,26 +55,19 @@ def paths(entries: tuple[Entry, ...] | list[Entry]) -> frozenset[str]:
 def plan_pages(site: Site, config: Config) -> list[Page]:
     """Every page of the site, in a stable order."""
     every = paths(site.entries)
+    shown_days = site.days[: config.home_days]
+    home = {"days": shown_days, "site": site, "stories": _home_stories(site, shown_days)}
     pages = [
-        Page("", "index.html", {"days": site.days[: config.home_days], "site": site}, every),
+        Page("", "index.html", home, every),
         Page("404.html", "404.html", {"site": site}),
         _feed("feed.xml", site.entries, config.title, "", config, every),
-        Page("sitemap.xml", "sitemap.xml", {"urls": _sitemap(site)}),
+        *_sitemaps(site),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
         Page("search/", "search.html", {"site": site}, every),
     ]
-    for entry in site.entries:
-        story = site.by_story.get(entry.story)
-        related = tuple(e for e in story.entries if e is not entry) if story else ()
-        pages.append(
-            Page(
-                urls.article(entry),
-                "article.html",
-                {"entry": entry, "related": related},
-                frozenset({entry.path, *(e.path for e in related)}),
-            )
-        )
+    pages.extend(_article_pages(site))
+    pages.extend(_story_pages(site, config))
     for kind, folder, groups in (
         ("topic", "topics/", site.topics),
         ("tag", "tags/", site.tags),
@@ -81,7 +77,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         pages.append(Page(folder, "groups.html", {"kind": kind, "groups": summaries}))
         for item in groups:
             pages.extend(_group_pages(item, site, config))
-            if kind == "topic":
+            if kind in ("topic", "tag"):
                 pages.append(
                     _feed(
                         urls.group_feed(item),
@@ -102,14 +98,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
             )
         )
         for month in year.months:
-            pages.append(
-                Page(
-                    urls.month(month),
-                    "month.html",
-                    {"month": month},
-                    frozenset(e.path for d in month.days for e in d.entries),
-                )
-            )
+            pages.extend(_month_pages(month, config))
     for index, day in enumerate(site.days):
         newer = site.days[index - 1] if index > 0 else None
         older = site.days[index + 1] if index + 1 < len(site.days) else None
@@ -121,6 +110,35 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
                 paths(day.entries),
             )
         )
+    return pages
+
+
+def _article_pages(site: Site) -> list[Page]:
+    """Each article, with its context: its story's other coverage, its day, its topics,
+    and the articles just before and after it in time."""
+    days = {day.day: day for day in site.days}
+    topics = {group.name: group.summary for group in site.topics}
+    pages = []
+    for index, entry in enumerate(site.entries):
+        story = site.story_of.get(entry.slug)
+        related = tuple(e for e in story.entries if e is not entry) if story else ()
+        copies = story.copies_of(entry) if story else ()
+        newer = site.entries[index - 1] if index > 0 else None
+        older = site.entries[index + 1] if index + 1 < len(site.entries) else None
+        same_day = tuple(e for e in days[entry.day].entries if e is not entry)
+        context = {
+            "entry": entry,
+            "story": story if story and story.has_page else None,
+            "related": related,
+            "copies": copies,
+            "same_day": same_day,
+            "topics": tuple(topics[name] for name in entry.topics if name in topics),
+            "newer": newer,
+            "older": older,
+        }
+        shown = {entry.path, *(e.path for e in (*related, *copies, *same_day))}
+        shown.update(e.path for e in (newer, older) if e is not None)
+        pages.append(Page(urls.article(entry), "article.html", context, frozenset(shown)))
     return pages
 
 
@@ -160,6 +178,40 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
     return pages
 
 
+def _month_pages(month: Month, config: Config) -> list[Page]:
+    """A month's entries by day, `paginate` entries a page: no page grows without bound."""
+    entries = [entry for day in month.days for entry in day.entries]
+    size = config.paginate
+    chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
+    route = urls.month(month)
+    routes = [route if n == 1 else f"{route}page/{n}/" for n in range(1, len(chunks) + 1)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            newer=routes[index - 1] if index > 0 else "",
+            older=routes[index + 1] if index + 1 < len(routes) else "",
+        )
+        days = tuple(Day(day, tuple(items)) for day, items in by_day(chunk))
+        context = {"month": month, "days": days, "pager": pager}
+        pages.append(Page(routes[index], "month.html", context, paths(chunk)))
+    return pages
+
+
+def _sitemaps(site: Site) -> list[Page]:
+    """`sitemap.xml`; above `SITEMAP_LIMIT` URLs (the protocol's limit) an index of parts."""
+    every = _sitemap(site)
+    if len(every) <= SITEMAP_LIMIT:
+        return [Page("sitemap.xml", "sitemap.xml", {"urls": every, "parts": ()})]
+    chunks = [every[start : start + SITEMAP_LIMIT] for start in range(0, len(every), SITEMAP_LIMIT)]
+    parts = tuple(f"sitemap-{number}.xml" for number in range(1, len(chunks) + 1))
+    pages = [Page("sitemap.xml", "sitemap.xml", {"urls": (), "parts": parts})]
+    for part, chunk in zip(parts, chunks, strict=True):
+        pages.append(Page(part, "sitemap.xml", {"urls": chunk, "parts": ()}))
+    return pages
+
+
 def by_day(entries: Iterable[Entry]) -> list[tuple[date, list[Entry]]]:
     """Entries (newest first) in days of the site's time zone: the `by_day` template filter."""
     return [(day, list(items)) for day, items in groupby(entries, attrgetter("day"))]
@@ -176,6 +228,87 @@ def _sitemap(site: Site) -> tuple[tuple[str, str], ...]:
     ):
         urls_.append((folder, ""))
         urls_.extend((urls.group(g), "") for g in groups)
+    urls_.append(("stories/", ""))
+    urls_.extend((urls.story(s), "") for s in site.stories if s.has_page)
     urls_.append(("dates/", ""))
     urls_.extend((urls.day(d), "") for d in site.days)
     return tuple(urls_)
+
+
+def _home_stories(site: Site, days: tuple[Day, ...]) -> tuple[Story, ...]:
+    """The stories the home page leads with: those with news on the days it shows."""
+    if not days:
+        return ()
+    oldest = days[-1].day
+    return tuple(s for s in site.stories if s.has_page and s.latest.day >= oldest)
+
+
+def _story_pages(site: Site, config: Config) -> list[Page]:
+    """`stories/` (paginated) and, for each story of several articles, its page, feed and JSON."""
+    shown = tuple(story for story in site.stories if story.has_page)
+    size = config.paginate
+    chunks = [shown[start : start + size] for start in range(0, len(shown), size)] or [()]
+    routes = [urls.stories_page(number) for number in range(1, len(chunks) + 1)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            newer=routes[index - 1] if index > 0 else "",
+            older=routes[index + 1] if index + 1 < len(routes) else "",
+        )
+        members = frozenset(e.path for story in chunk for e in _members(story))
+        context = {"stories": chunk, "pager": pager}
+        pages.append(Page(routes[index], "stories.html", context, members))
+    linker = urls.Linker(config.base_url, config.base_path)
+    for story in shown:
+        members = paths(_members(story))
+        context = {
+            "story": story,
+            "feed_route": urls.story_feed(story),
+            "json_route": urls.story_data(story),
+        }
+        pages.append(Page(urls.story(story), "story.html", context, members))
+        title = f"{config.title} — {story.title}"
+        newest = newest_first(_members(story))
+        pages.append(
+            _feed(urls.story_feed(story), newest, title, urls.story(story), config, members)
+        )
+        data = {"data": story_data(story, linker)}
+        pages.append(Page(urls.story_data(story), "story.json", data, members))
+    return pages
+
+
+def _members(story: Story) -> tuple[Entry, ...]:
+    return (*story.entries, *(copy.entry for copy in story.copies))
+
+
+def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
+    """What the JSON export of a story holds: its entries, oldest first, with their URLs."""
+    copied = {copy.entry.slug: copy.original.slug for copy in story.copies}
+    entries = sorted(_members(story), key=lambda e: e.sort_key)
+    return {
+        "slug": story.slug,
+        "title": story.title,
+        "url": linker.absolute(urls.story(story)),
+        "first": _when(story.first),
+        "latest": _when(story.latest),
+        "outlets": list(story.outlets),
+        "entries": [
+            {
+                "id": entry.slug,
+                "title": entry.title,
+                "date": _when(entry),
+                "outlet": entry.source_name,
+                "url": linker.absolute(urls.article(entry)),
+                "original": entry.source_url,
+                "copy_of": copied.get(entry.slug),
+            }
+            for entry in entries
+        ],
+    }
+
+
+def _when(entry: Entry) -> str:
+    """ISO 8601: a date-time with its offset, or the date alone when the entry gave no time."""
+    return entry.date.isoformat() if entry.has_time else entry.date.date().isoformat()

@@ -17,11 +17,11 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from briefgen import i18n, search, urls
+from briefgen import i18n, markdown, search, typography, urls
 from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
-from briefgen.diagnostics import BriefgenError, Diagnostic, error
-from briefgen.index import group_slug
+from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
+from briefgen.index import fixed_slugs, group_slug
 from briefgen.model import Day, Entry
 from briefgen.pages import Page, by_day
 from briefgen.parallel import ordered_map
@@ -65,8 +65,10 @@ def make_environment(
         i18n.translations(config.language), newstyle=True
     )
     linker = urls.Linker(config.base_url, config.base_path)
+    md = markdown.make_parser(unsafe_html=config.unsafe_html)  # the editors' pages of stories
     ui_lang = i18n.ui_language(config.language)
     uncategorised = i18n.uncategorised(config.language)
+    special = fixed_slugs(uncategorised, i18n.unknown_source(config.language))
     env.globals.update(
         config=config,
         lang=config.language,
@@ -78,10 +80,11 @@ def make_environment(
         route_of=route_of,
         link_to=lambda item: linker.link(route_of(item)),
         link_group=lambda kind, name: linker.link(
-            urls.group_route(kind, group_slug(kind, name, uncategorised))
+            urls.group_route(kind, group_slug(kind, name, special))
         ),
         absolute_to=lambda item: linker.absolute(route_of(item)),
         uncategorised=uncategorised,
+        unknown_source=i18n.unknown_source(config.language),
         result_counts=search.result_counts,
         body=lambda entry: shown[entry.path],
         summary=lambda entry: summary_of(entry, shown),
@@ -92,15 +95,23 @@ def make_environment(
         month_name=lambda value, lang=ui_lang: i18n.month_name(
             _calendar_day(value, "month_name"), lang
         ),
-        short_time=lambda entry, lang=ui_lang: i18n.short_time(entry.date, lang),
+        # times are shown in the site's zone, as its days are counted, in the page's language
+        short_time=lambda entry, lang=ui_lang: i18n.short_time(
+            entry.date.astimezone(config.zone), lang
+        ),
         iso=_iso,
         atom_date=_atom_date,
         slug=slugify,
         by_day=by_day,
-        date_time=lambda entry, lang=ui_lang: _date_time(entry, lang),
+        date_time=lambda entry, lang=ui_lang: _date_time(entry, config.zone, lang),
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
+        zone=lambda entry: _zone_label(entry, config.zone),
+        typo=typography.french_spacing,
+        typo_html=typography.french_spacing_html,
+        beyond_title=typography.summary_beyond_title,
         short_day=lambda value, lang=ui_lang: _short_day(value, lang),
         language_name=lambda code, lang=ui_lang: i18n.language_name(code, lang),
+        markdown=lambda text: Markup(markdown.render(md, text).html),
     )
     return env
 
@@ -126,7 +137,7 @@ def _calendar_day(value: object, name: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    raise TypeError(f"the {name} filter expects an entry, a day or a date, got {value!r}")
+    raise TypeError(f"the {name} filter expects an entry, a day or a date, got {quote(value)}")
 
 
 def _long_date(value: object, lang: str) -> str:
@@ -151,13 +162,28 @@ def _atom_date(value: Entry) -> str:
     return value.date.isoformat(timespec="seconds")
 
 
-def _date_time(entry: Entry, lang: str) -> str:
-    """'14 septembre 2023, 16:50' in `lang` (the page's); the date alone without a time."""
-    day = i18n.long_date(entry.date.date(), lang)
+def _date_time(entry: Entry, zone: tzinfo, lang: str) -> str:
+    """'14 septembre 2023, 16:50' in the site's zone and `lang` (the page's); the date alone
+    without a time."""
     if not entry.has_time:
-        return day
+        return i18n.long_date(entry.date.date(), lang)
+    moment = entry.date.astimezone(zone)
+    day = i18n.long_date(moment.date(), lang)
     pattern = str(i18n.locale(lang).datetime_formats["long"]).replace("'", "")
-    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(entry.date, lang))
+    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(moment, lang))
+
+
+def _zone_label(entry: Entry, zone: tzinfo) -> str:
+    """'UTC+2': the offset of the site's zone at the entry's instant ('' without a time)."""
+    if not entry.has_time:
+        return ""
+    offset = entry.date.astimezone(zone).utcoffset()
+    minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def _utc_offset(entry: Entry, zone: tzinfo) -> str:
@@ -198,7 +224,7 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> tuple[st
         ) from None
     except Exception as exc:
         raise BriefgenError(
-            [_template_failure(exc, page, config, f"{type(exc).__name__}: {exc}")]
+            [_template_failure(exc, page, config, f"{type(exc).__name__}: {clip(str(exc))}")]
         ) from None
     return page.output, text.encode("utf-8"), f"template {page.template}"
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from briefgen.config import Config, find_project, load_config, read_config
+from briefgen.config import LANG_RE, Config, find_project, load_config, read_config
 from briefgen.diagnostics import BriefgenError
+from briefgen.stories import Settings as StorySettings
 
 
 def test_a_project_without_config_gets_the_defaults(tmp_path: Path) -> None:
@@ -94,6 +96,25 @@ def test_import_rules_are_read(make_project: Callable[..., Path]) -> None:
     assert rules.sources == (("www.a.example", "A"),)
 
 
+def test_story_settings_are_read_and_default_otherwise(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefgen.yaml": "stories:\n  threshold: 0.3\n  window_days: 7\n"})
+    stories = load_config(project).stories
+    assert (stories.threshold, stories.window_days, stories.duplicate) == (0.3, 7.0, 0.5)
+    assert load_config(make_project({"briefgen.yaml": "title: T\n"})).stories == StorySettings()
+
+
+def test_story_settings_say_what_they_expect(make_project: Callable[..., Path]) -> None:
+    yaml = "stories:\n  threshold: 2\n  window_day: 3\n  duplicate: 'x'\n  window_days: .inf\n"
+    config, diagnostics = read_config(make_project({"briefgen.yaml": yaml}))
+    assert config is None
+    assert [str(d) for d in diagnostics] == [
+        "briefgen.yaml:2: error: stories.threshold: expected a number between 0 and 1, got 2",
+        "briefgen.yaml:3: error: stories.window_day: unknown key (did you mean `window_days`?)",
+        "briefgen.yaml:4: error: stories.duplicate: expected a number between 0 and 1, got 'x'",
+        "briefgen.yaml:5: error: stories.window_days: expected a positive number of days, got inf",
+    ]
+
+
 def test_a_key_given_twice_is_an_error(make_project: Callable[..., Path]) -> None:
     project = make_project({"briefgen.yaml": "title: A\nlanguage: fr\ntitle: B\n"})
     config, diagnostics = read_config(project)
@@ -124,3 +145,57 @@ def test_find_project_walks_up_and_stops_outside(tmp_path: Path) -> None:
     with pytest.raises(BriefgenError) as raised:
         find_project(tmp_path)
     assert str(raised.value).startswith(f"error: no briefgen.yaml in {tmp_path.resolve()} or any ")
+
+
+@pytest.mark.parametrize(
+    ("tag", "valid"),
+    [
+        ("fr", True),
+        ("en-GB", True),
+        ("zh-Hant-TW", True),
+        ("sr-Latn-RS", True),
+        ("es-419", True),
+        ("de-CH-1996", True),
+        ("en-US-x-twain", True),
+        ("x-private", True),
+        ("fr\n", False),  # `$` matched before the newline
+        ("fr ", False),
+        ("fr_FR", False),
+        ("english", False),
+        ("en--GB", False),
+        ("en-", False),
+        ("e", False),
+        ("en-GB-", False),
+    ],
+)
+def test_language_tags_are_bcp_47_whole(tag: str, valid: bool) -> None:
+    assert bool(LANG_RE.match(tag)) is valid
+
+
+@pytest.mark.parametrize(
+    ("cname", "valid"),
+    [
+        ("briefing.example.org", True),
+        ("xn--bcher-kva.example", True),
+        ("a.b", True),
+        ("briefing.example.org\n", False),
+        ("briefing.example.org\nevil", False),
+        ("localhost", False),
+        ("-a.example.org", False),
+        ("a-.example.org", False),
+        ("a..example.org", False),
+        ("example.org.", False),
+        ("user.github.io/repo", False),
+        ("example.org:443", False),
+        ("a" * 64 + ".org", False),
+        (".".join(["a" * 60] * 5), False),  # past 253 characters
+    ],
+)
+def test_cname_is_a_host_name_whole(
+    cname: str, valid: bool, make_project: Callable[..., Path]
+) -> None:
+    project = make_project({"briefgen.yaml": f"cname: {json.dumps(cname)}\n"})
+    config, diagnostics = read_config(project)
+    assert (config is not None and config.cname == cname) is valid
+    if not valid:
+        assert [d.field for d in diagnostics] == ["cname"]

@@ -71,7 +71,7 @@ def test_topics_group_by_slug_and_default_to_uncategorised() -> None:
     assert [(t.name, t.slug) for t in english.topics] == [("Uncategorised", "uncategorised")]
 
 
-def test_sources_tags_and_stories() -> None:
+def test_sources_and_tags_and_no_stories_before_the_stories_stage() -> None:
     when = datetime(2023, 9, 14, 12, tzinfo=UTC)
     entries = [
         make_entry("a", when, source_name="Euronews", tags=("Kim Jong Un",), story="sommet"),
@@ -80,13 +80,15 @@ def test_sources_tags_and_stories() -> None:
         ),
         make_entry("c", when),
     ]
-    site = build_site(entries, uncategorised="Non classé")
-    assert [(s.name, s.slug) for s in site.sources] == [
-        ("Al Jazeera", "al-jazeera"),
-        ("Euronews", "euronews"),
+    site = build_site(entries, uncategorised="Non classé", unknown_source="Média inconnu")
+    # the entries of unknown outlets make one group, last
+    assert [(s.name, s.slug, s.count) for s in site.sources] == [
+        ("Al Jazeera", "al-jazeera", 1),
+        ("Euronews", "euronews", 1),
+        ("Média inconnu", "unknown", 1),
     ]
     assert [(t.slug, t.count) for t in site.tags] == [("kim-jong-un", 2), ("russie", 1)]
-    assert [e.slug for e in site.by_story["sommet"].entries] == ["a", "b"]
+    assert (site.stories, site.story_of) == ((), {})  # `story:` pins are read by the stage
 
 
 def test_years_and_months_are_newest_first() -> None:
@@ -98,3 +100,19 @@ def test_years_and_months_are_newest_first() -> None:
         (2022, [6]),
     ]
     assert site.years[0].count == 3
+
+
+def test_names_that_read_alike_but_differ_are_separate_groups() -> None:
+    when = datetime(2023, 9, 14, 12, tzinfo=UTC)
+    entries = [
+        make_entry("a", when, topics=("C++",), tags=("🔥",)),
+        make_entry("b", when - timedelta(hours=1), topics=("C#", "c++"), tags=("🚀",)),
+        make_entry("c", when - timedelta(hours=2), topics=("C",)),
+    ]
+    site = build_site(entries, uncategorised="Non classé")
+    assert [(g.name, g.slug, [e.slug for e in g.entries]) for g in site.topics] == [
+        ("C", "c", ["c"]),
+        ("C#", "c--951a4d", ["b"]),
+        ("C++", "c--cedb1b", ["a", "b"]),
+    ]
+    assert [(g.name, g.slug) for g in site.tags] == [("🚀", "tag--ebbc0b"), ("🔥", "tag--ed8d83")]
