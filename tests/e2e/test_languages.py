@@ -71,7 +71,11 @@ def test_an_english_entry_on_a_french_site_keeps_one_language_per_line(
     # a list of the French site: the card says lang="en", its date and labels are French
     home = (site / "index.html").read_text(encoding="utf-8")
     assert '<article class="item item-timed" lang="en">' in home
-    assert '<p class="item-time" lang="fr"><time datetime="2023-09-14T16:50:56+02:00">16:50' in home
+    # (the time in the site's zone, UTC by default, named)
+    assert (
+        '<p class="item-time" lang="fr"><time datetime="2023-09-14T16:50:56+02:00">14:50</time>'
+        ' <span class="zone">UTC</span>' in home
+    )
     assert (
         '<p class="item-foot" lang="fr"><a class="original" href="https://wire.example/kim" '
         'rel="noopener">Lire l’article original' in home
