@@ -1,0 +1,353 @@
+"""Who said a quotation: the attribution next to it, read as a short list of tokens.
+
+The reading is deliberately narrow. A subject is a name written as one run
+of capitalised words (titles and honorifics stripped), a singular pronoun,
+or a bare title; it counts only where French or English grammar puts the
+speaker: just before the verb of saying (`Kim Jong Un a assuré`,
+`Dmitri Peskov, avait déclaré`, `Kirby told`) or just after it when the
+verb comes first (`a déclaré Watson`, `said John Kirby`, `selon Peskov`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from briefgen.coverage.text import STOPWORDS, fold, word_set
+
+TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[.,:;!?()«»“”\"…–—]")
+PUNCTUATION = frozenset('.,:;!?()«»“”"…–—')
+
+AUXILIARIES = word_set(
+    "a avait aurait ont avaient auraient avait-il est s'est s’est se sont était "
+    "has had have is was were will would did does"
+)
+SPEECH_STEMS = tuple(
+    sorted(
+        word_set(
+            "declar affirm ajout assur soulign estim expliqu indiqu precis rappel preven previen "
+            "avert "
+            "insist lanc repond repliqu annonc exprim poursuiv conclu martel ecri salu promi "
+            "promet reconn qualifi confirm dement assen lach tranch resum plaid denonc jug"
+        )
+    )
+)
+SPEECH_WORDS = word_set(
+    "dit dire disait dis admis admet said say says saying told tell tells added add adds stated "
+    "warned warns noted explained insisted argued wrote asked replied declared announced "
+    "confirmed claimed insists argues explains notes"
+)
+ACCORDING = frozenset(["selon", "according", "d'après", "d’après"])
+SINGULAR = frozenset(["il", "elle", "he", "she"])
+PLURAL = frozenset(["ils", "elles", "they", "we", "nous", "on", "je", "i", "you", "vous"])
+STRESSED = frozenset(["lui", "elle", "eux", "elles", "himself", "herself"])
+ADVERBS = word_set(
+    "déjà également aussi encore ensuite alors pourtant cependant enfin notamment même "
+    "ne n' y en also then later already again previously further"
+)
+ARTICLES = word_set("le la les l' l’ the un une a an son sa ses leur his her their its ce cette")
+PREPOSITIONS = word_set(
+    "à avec de du des d' d’ par pour contre sur chez entre vers sans au aux dans en "
+    "to with by from of for against on at in into"
+)
+HONORIFICS = word_set("m mme mmes mlle mr mrs ms dr mgr sir lord")
+TITLES = word_set("""
+    président présidente president porte-parole spokesman spokeswoman spokesperson ministre
+    minister dirigeant dirigeante leader chef chief secrétaire secretary ambassadeur ambassadrice
+    ambassador chancelier chancelière chancellor premier gouverneur governor général general
+    homologue counterpart directeur directrice director conseiller conseillère adviser advisor
+    analyste analyst responsable official représentant représentante representative diplomate
+    diplomat maire mayor sénateur senator roi king reine queen pape pope député députée juge
+    judge procureur prosecutor commandant commander expert experte chercheur chercheuse
+    researcher professeur professor journaliste journalist correspondant correspondante
+    """)
+# Capitalised words that begin sentences rather than names.
+NOT_NAMES = STOPWORDS | word_set("""
+    après avant durant pendant selon mais pour dans lors comme cependant pourtant devant derrière
+    malgré outre quant face hier aujourd'hui demain ainsi enfin puis samedi dimanche
+    lundi mardi mercredi jeudi vendredi however but in on at monday tuesday wednesday thursday
+    friday saturday sunday january february march april may june july august september october
+    november december
+    """)
+MAX_RUN = 5
+
+
+def is_capitalised(token: str) -> bool:
+    """A word of a name: a capital first letter (`d’État` and `l’ONU` are not names of people)."""
+    return token[:1].isupper()
+
+
+def tokens_of(text: str) -> list[str]:
+    return [m.group() for m in TOKEN.finditer(text)]
+
+
+def is_speech_verb(token: str) -> bool:
+    low = token.casefold()
+    if low in SPEECH_WORDS:
+        return True
+    folded = fold(low).replace(" ", "")
+    return any(folded.startswith(s) and len(folded) - len(s) <= 4 for s in SPEECH_STEMS)
+
+
+def _low(token: str) -> str:
+    return token.casefold()
+
+
+def _is_word(token: str) -> bool:
+    return token not in PUNCTUATION
+
+
+def _inverted_pronoun(token: str) -> bool:
+    """`a-t-il`, `ajoute-t-elle`, `dit-il`: a verb with its subject pronoun after a hyphen."""
+    parts = _low(token).split("-")
+    return len(parts) >= 2 and parts[-1] in SINGULAR
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # "name", "pronoun", "title" or "none"
+    value: str = ""  # the name as written, or the title's key
+
+
+NONE = Subject("none")
+
+
+@dataclass(frozen=True)
+class Article:
+    """What one article says about its names: full forms, and names given to titles."""
+
+    full_names: dict[str, str] = field(default_factory=dict)  # folded -> as first written
+    titles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # title key -> names
+    by_end: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first or last word -> names
+
+    @classmethod
+    def read(cls, paragraphs: Sequence[str]) -> Article:
+        full: dict[str, str] = {}
+        titles: dict[str, list[str]] = {}
+        for paragraph in paragraphs:
+            tokens = tokens_of(paragraph)
+            i = 0
+            while i < len(tokens):
+                start, end = _run(tokens, i)
+                if end > start:
+                    name = " ".join(tokens[start:end])
+                    if end - start >= 2:
+                        full.setdefault(fold(name), name)
+                    i = end
+                    continue
+                if _low(tokens[i]) in TITLES:
+                    key, after = _title_key(tokens, i)
+                    named = _apposed_name(tokens, after)
+                    if named:
+                        titles.setdefault(key, []).append(named)
+                        titles.setdefault(fold(tokens[i]), []).append(named)
+                i += 1
+        by_end: dict[str, set[str]] = {}
+        for key in full:
+            for word in {key.split()[0], key.split()[-1]}:
+                by_end.setdefault(word, set()).add(key)
+        return cls(
+            full,
+            {k: tuple(v) for k, v in titles.items()},
+            {k: tuple(sorted(v)) for k, v in by_end.items()},
+        )
+
+    def complete(self, name: str) -> str:
+        """`Kim` -> `Kim Jong Un` when the article writes exactly one fuller name that way."""
+        key = fold(name)
+        if " " in key:
+            return name
+        found = self.by_end.get(key, ())
+        return self.full_names[found[0]] if len(found) == 1 else name
+
+    def titled(self, key: str) -> str | None:
+        names = {fold(self.complete(n)): self.complete(n) for n in self.titles.get(key, ())}
+        return next(iter(names.values())) if len(names) == 1 else None
+
+
+def full_names(text: str) -> list[str]:
+    """The folded names of two words or more written in `text`."""
+    tokens = tokens_of(text)
+    found = []
+    i = 0
+    while i < len(tokens):
+        start, end = _run(tokens, i)
+        if end - start >= 2:
+            found.append(fold(" ".join(tokens[start:end])))
+        i = max(end, i + 1)
+    return found
+
+
+def _run(tokens: Sequence[str], i: int) -> tuple[int, int]:
+    """The name run starting at i, without leading stop words and titles: (start, end)."""
+    end = i
+    while end < len(tokens) and end - i < MAX_RUN + 2 and is_capitalised(tokens[end]):
+        end += 1
+    start = i
+    while start < end and (_low(tokens[start]) in NOT_NAMES or _low(tokens[start]) in TITLES):
+        start += 1
+    if start < end and not any(c.isalpha() for c in tokens[start]):
+        return (i, i)
+    return (start, end) if 0 < end - start <= MAX_RUN else (i, i)
+
+
+def _title_key(tokens: Sequence[str], i: int) -> tuple[str, int]:
+    """`président russe` -> ("president russe", index after); the adjective is optional."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if nxt and nxt[0].islower() and _low(nxt) not in NOT_NAMES and _low(nxt) not in PREPOSITIONS:
+        return fold(f"{tokens[i]} {nxt}"), i + 2
+    return fold(tokens[i]), i + 1
+
+
+def _apposed_name(tokens: Sequence[str], k: int) -> str | None:
+    """The name after a title: `président russe Vladimir Poutine`, `porte-parole, Dmitri Peskov`."""
+    for j in range(k, min(k + 8, len(tokens))):
+        token = tokens[j]
+        if token == ",":
+            k = j + 1
+            break
+        if token in PUNCTUATION:
+            return None
+        if j == k and is_capitalised(token):
+            break
+    start, end = _run(tokens, k)
+    return " ".join(tokens[start:end]) if end > start and start == k else None
+
+
+def _name_ending_at(tokens: Sequence[str], j: int) -> Subject:
+    start = j
+    while start > 0 and j - start < MAX_RUN + 1 and is_capitalised(tokens[start - 1]):
+        start -= 1
+    lo, hi = _run(tokens, start)
+    if hi != j + 1:
+        return NONE
+    before = _low(tokens[lo - 1]) if lo > 0 else ""
+    if lo == start and before in PREPOSITIONS:
+        return NONE
+    if lo > 0 and before in HONORIFICS:
+        return Subject("name", tokens[lo] if hi - lo == 1 else " ".join(tokens[lo:hi]))
+    if before in ARTICLES and hi - lo == 1:
+        return Subject("title", fold(tokens[lo]))  # "Le Nord-Coréen a déclaré"
+    return Subject("name", " ".join(tokens[lo:hi]))
+
+
+def _title_ending_at(tokens: Sequence[str], j: int) -> Subject:
+    for m in range(j, max(j - 4, -1), -1):
+        if tokens[m] in PUNCTUATION:
+            return NONE
+        if _low(tokens[m]) in TITLES and m > 0 and _low(tokens[m - 1]) in ARTICLES:
+            return Subject("title", _title_key(tokens, m)[0])
+    return NONE
+
+
+def subject_before(tokens: Sequence[str], j: int) -> Subject:
+    """The subject whose last word is at j (adverbs and appositions skipped), or NONE."""
+    while j >= 0 and _low(tokens[j]) in ADVERBS:
+        j -= 1
+    if j < 0:
+        return NONE
+    low = _low(tokens[j])
+    if tokens[j] == ",":
+        k = j - 1
+        while k >= 0 and j - k < 14 and tokens[k] not in PUNCTUATION:
+            k -= 1
+        if k < 0 or tokens[k] != ",":
+            return NONE
+        inner = _name_ending_at(tokens, j - 1)
+        if inner.kind == "name" and j - 1 - k <= MAX_RUN:
+            return inner
+        return subject_before(tokens, k - 1)
+    if low in SINGULAR:
+        return Subject("pronoun")
+    if low in PLURAL:
+        return NONE
+    if is_capitalised(tokens[j]):
+        found = _name_ending_at(tokens, j)
+        if found.kind != "none":
+            return found
+    return _title_ending_at(tokens, j)
+
+
+def subject_after(tokens: Sequence[str], k: int) -> Subject:
+    """The subject after a verb of saying at k - 1 (`a déclaré le porte-parole, John Kirby`)."""
+    if k >= len(tokens):
+        return NONE
+    low = _low(tokens[k])
+    if low in SINGULAR:
+        return Subject("pronoun")
+    if low in HONORIFICS and k + 1 < len(tokens) and tokens[k + 1] == ".":
+        k += 2
+    elif low in HONORIFICS:
+        k += 1
+    if k < len(tokens) and is_capitalised(tokens[k]) and _low(tokens[k]) not in TITLES:
+        start, end = _run(tokens, k)
+        if start == k and end > start:
+            return Subject("name", " ".join(tokens[start:end]))
+        return NONE
+    title_at = k + 1 if low in ARTICLES else k
+    if title_at < len(tokens) and _low(tokens[title_at]) in TITLES:
+        key, after = _title_key(tokens, title_at)
+        named = _apposed_name(tokens, after)
+        return Subject("name", named) if named else Subject("title", key)
+    return NONE
+
+
+def _resolve(subject: Subject, article: Article, last_named: str | None) -> str | None:
+    if subject.kind == "name":
+        return article.complete(subject.value)
+    if subject.kind == "pronoun":
+        return last_named
+    if subject.kind == "title":
+        return article.titled(subject.value)
+    return None
+
+
+def speaker_after(tail: str, article: Article, last_named: str | None, ends: bool) -> str | None:
+    """The speaker named by the text right after a quotation, up to the end of its sentence."""
+    tokens = tokens_of(tail)
+    i = 1 if tokens[:1] == [","] else 0
+    if i == 0 and ends and (not tokens or not tokens[0][:1].islower()):
+        return None  # the quotation ended its sentence; what follows is another one
+    for v, token in enumerate(tokens[i:], start=i):
+        if token in ".!?«“":
+            return None
+        if _inverted_pronoun(token):
+            return last_named
+        low = _low(token)
+        if low in ACCORDING:
+            nxt = v + 2 if v + 1 < len(tokens) and _low(tokens[v + 1]) == "to" else v + 1
+            return _resolve(subject_after(tokens, nxt), article, last_named)
+        if not is_speech_verb(token):
+            continue
+        after = subject_after(tokens, v + 1)
+        if after.kind != "none":
+            return _resolve(after, article, last_named)
+        aux = v - 1 if v - 1 >= i and _low(tokens[v - 1]) in AUXILIARIES else v
+        before = subject_before(tokens, aux - 1) if aux - 1 >= i else NONE
+        return _resolve(before, article, last_named)
+    return None
+
+
+def speaker_before(prefix: str, article: Article, last_named: str | None) -> str | None:
+    """The speaker of a quotation a sentence introduces: the subject of its last verb of saying."""
+    tokens = tokens_of(prefix)
+    verbs = [v for v, t in enumerate(tokens) if is_speech_verb(t) or _low(t) in ACCORDING]
+    if not verbs:
+        return None
+    last = verbs[-1]
+    if _low(tokens[last]) in ACCORDING:
+        nxt = last + 2 if last + 1 < len(tokens) and _low(tokens[last + 1]) == "to" else last + 1
+        return _resolve(subject_after(tokens, nxt), article, last_named)
+    if _inverted_pronoun(tokens[last]):
+        return last_named
+    for v in range(last, -1, -1):
+        token = tokens[v]
+        if not (is_speech_verb(token) or _low(token) in AUXILIARIES):
+            continue
+        if _inverted_pronoun(token):
+            return last_named
+        subject = subject_before(tokens, v - 1)
+        if subject.kind != "none":
+            return _resolve(subject, article, last_named)
+    return None

@@ -1,0 +1,150 @@
+"""The lead of a story: a few sentences, word for word from its coverage, that say what happened.
+
+Method (extractive, centroid-based, as in MEAD and its descendants):
+
+1. per entry, once (cacheable): the entry's term vector (title and body) and
+   its first sentences, each with its own vector;
+2. per story: each candidate is scored by its cosine with the centroid of the
+   *other* entries (what the rest of the coverage also says), times a
+   position weight (early sentences say what happened);
+3. a greedy pass takes the best sentence, then the next best that is not a
+   near-duplicate of one taken (cosine or word overlap too high) and comes
+   from an entry not used yet, down to half the best score, two to four of them.
+
+Every sentence is a verbatim slice of its entry's plain text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefgen.coverage.text import Doc, content_terms, sentence_spans, words
+
+EARLY = 6  # sentences considered per entry
+MIN_WORDS, MAX_WORDS = 8, 60
+MAX_SENTENCES, MIN_SENTENCES = 4, 2
+NEAR_COSINE, NEAR_JACCARD = 0.6, 0.5
+POSITION_DECAY = 0.15
+
+Vector = tuple[tuple[str, float], ...]  # sorted (term, weight), unit length
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    position: int  # 0 for the entry's first sentence
+    vector: Vector
+
+
+@dataclass(frozen=True)
+class EntryLead:
+    """What the lead needs of one entry; computed once per entry."""
+
+    key: str
+    outlet: str | None
+    url: str
+    instant: float
+    vector: Vector
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class LeadSentence:
+    text: str
+    key: str  # the entry it comes from
+    outlet: str | None
+    url: str
+
+
+def vector_of(terms: Sequence[str]) -> Vector:
+    counts = Counter(terms)
+    norm = math.sqrt(sum(n * n for n in counts.values())) or 1.0
+    return tuple(sorted((term, n / norm) for term, n in counts.items()))
+
+
+def cosine(a: Vector | dict[str, float], b: Vector) -> float:
+    table = a if isinstance(a, dict) else dict(a)
+    return sum(table.get(term, 0.0) * weight for term, weight in b)
+
+
+def _fit(sentence: str) -> bool:
+    """A sentence that can open a briefing on its own."""
+    count = len(words(sentence))
+    if not MIN_WORDS <= count <= MAX_WORDS or not sentence[:1].isupper():
+        return False
+    if sentence.rstrip()[-1:] not in ".!…" or "?" in sentence:
+        return False
+    return sentence.count("«") == sentence.count("»") and sentence.count("“") == sentence.count("”")
+
+
+def entry_lead(doc: Doc) -> EntryLead:
+    """The per-entry part of the lead: a pure function of the entry."""
+    candidates: list[Candidate] = []
+    position = 0
+    for paragraph in doc.paragraphs:
+        for start, end in sentence_spans(paragraph):
+            if position >= EARLY:
+                break
+            sentence = paragraph[start:end]
+            if _fit(sentence):
+                candidates.append(Candidate(sentence, position, vector_of(content_terms(sentence))))
+            position += 1
+    terms = content_terms(doc.title) + [t for p in doc.paragraphs for t in content_terms(p)]
+    return EntryLead(doc.key, doc.outlet, doc.url, doc.instant, vector_of(terms), tuple(candidates))
+
+
+def _centroid(entries: Sequence[EntryLead]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for entry in entries:
+        for term, weight in entry.vector:
+            total[term] = total.get(term, 0.0) + weight
+    return total
+
+
+def _near(a: Candidate, b: Candidate) -> bool:
+    if cosine(a.vector, b.vector) >= NEAR_COSINE:
+        return True
+    ta, tb = {t for t, _ in a.vector}, {t for t, _ in b.vector}
+    return bool(ta | tb) and len(ta & tb) / len(ta | tb) >= NEAR_JACCARD
+
+
+def _scored(entries: Sequence[EntryLead]) -> list[tuple[float, int, Candidate]]:
+    total = _centroid(entries)
+    scored = []
+    for index, entry in enumerate(entries):
+        others = dict(total)
+        if len(entries) > 1:
+            for term, weight in entry.vector:
+                others[term] -= weight
+        for candidate in entry.candidates:
+            score = cosine(others, candidate.vector) / (1 + POSITION_DECAY * candidate.position)
+            scored.append((score, index, candidate))
+    scored.sort(key=lambda s: (-s[0], entries[s[1]].instant, entries[s[1]].key, s[2].position))
+    return scored
+
+
+def choose_lead(entries: Sequence[EntryLead]) -> tuple[LeadSentence, ...]:
+    """Two to four sentences saying what happened, best first, each with the entry it came from."""
+    ordered = sorted(entries, key=lambda e: (e.instant, e.key))
+    scored = _scored(ordered)
+    if not scored:
+        return ()
+    floor = scored[0][0] / 2
+    taken: list[tuple[int, Candidate]] = []
+    for one_per_entry in (True, False):
+        for score, index, candidate in scored:
+            if len(taken) >= MAX_SENTENCES or (score < floor and len(taken) >= MIN_SENTENCES):
+                break
+            if any(c is candidate for _, c in taken) or any(_near(candidate, c) for _, c in taken):
+                continue
+            if one_per_entry and any(i == index for i, _ in taken):
+                continue
+            taken.append((index, candidate))
+        if len(taken) >= MIN_SENTENCES:
+            break
+    return tuple(
+        LeadSentence(c.text, ordered[i].key, ordered[i].outlet, ordered[i].url) for i, c in taken
+    )
