@@ -70,12 +70,21 @@ NOT_NAMES = STOPWORDS | word_set("""
     friday saturday sunday january february march april may june july august september october
     november december
     """)
+# Plural nouns that open sentences as subjects of saying without naming anyone.
+COMMON_SUBJECTS = word_set(
+    """
+    officials experts analysts sources diplomats critics observers residents witnesses lawmakers
+    leaders authorities officers investigators police prosecutors researchers scientists
+    responsables experts analystes sources diplomates observateurs autorites habitants temoins
+    dirigeants chercheurs enqueteurs elus militants manifestants
+    """
+)
 MAX_RUN = 5
 
 
 def is_capitalised(token: str) -> bool:
-    """A word of a name: a capital first letter (`d’État` and `l’ONU` are not names of people)."""
-    return token[:1].isupper()
+    """A word of a name: a capital first letter, and no elision (`L’analyste` is not a name)."""
+    return token[:1].isupper() and token[1:2] not in ("'", "’")
 
 
 def tokens_of(text: str) -> list[str]:
@@ -120,13 +129,18 @@ class Article:
     full_names: dict[str, str] = field(default_factory=dict)  # folded -> as first written
     titles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # title key -> names
     by_end: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first or last word -> names
+    mid: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
 
     @classmethod
     def read(cls, paragraphs: Sequence[str]) -> Article:
         full: dict[str, str] = {}
         titles: dict[str, list[str]] = {}
+        mid: set[str] = set()
         for paragraph in paragraphs:
             tokens = tokens_of(paragraph)
+            for k in range(1, len(tokens)):
+                if is_capitalised(tokens[k]) and tokens[k - 1] not in '.!?…«“"—–:':
+                    mid.add(fold(tokens[k]))
             i = 0
             while i < len(tokens):
                 start, end = _run(tokens, i)
@@ -151,6 +165,7 @@ class Article:
             full,
             {k: tuple(v) for k, v in titles.items()},
             {k: tuple(sorted(v)) for k, v in by_end.items()},
+            frozenset(mid),
         )
 
     def complete(self, name: str) -> str:
@@ -293,9 +308,18 @@ def subject_after(tokens: Sequence[str], k: int) -> Subject:
     return NONE
 
 
-def _resolve(subject: Subject, article: Article, last_named: str | None) -> str | None:
+def resolve(subject: Subject, article: Article, last_named: str | None) -> str | None:
+    """The speaker a subject names: never a guess.
+
+    A one-word name that opens its sentence counts unless it is a common
+    noun of reporting (`Officials said`, `Experts estiment`), or when the
+    article also writes it inside a sentence or in a fuller form.
+    """
     if subject.kind == "name":
-        return article.complete(subject.value)
+        full = article.complete(subject.value)
+        if " " in full or fold(full) in article.mid or fold(full) not in COMMON_SUBJECTS:
+            return full
+        return None
     if subject.kind == "pronoun":
         return last_named
     if subject.kind == "title":
@@ -303,51 +327,47 @@ def _resolve(subject: Subject, article: Article, last_named: str | None) -> str 
     return None
 
 
-def speaker_after(tail: str, article: Article, last_named: str | None, ends: bool) -> str | None:
-    """The speaker named by the text right after a quotation, up to the end of its sentence."""
+def subject_after_quote(tail: str, ends: bool) -> Subject:
+    """The subject named by the text right after a quotation, up to the end of its sentence."""
     tokens = tokens_of(tail)
     i = 1 if tokens[:1] == [","] else 0
     if i == 0 and ends and (not tokens or not tokens[0][:1].islower()):
-        return None  # the quotation ended its sentence; what follows is another one
+        return NONE  # the quotation ended its sentence; what follows is another one
     for v, token in enumerate(tokens[i:], start=i):
         if token in ".!?«“":
-            return None
+            return NONE
         if _inverted_pronoun(token):
-            return last_named
-        low = _low(token)
-        if low in ACCORDING:
+            return Subject("pronoun")
+        if _low(token) in ACCORDING:
             nxt = v + 2 if v + 1 < len(tokens) and _low(tokens[v + 1]) == "to" else v + 1
-            return _resolve(subject_after(tokens, nxt), article, last_named)
+            return subject_after(tokens, nxt)
         if not is_speech_verb(token):
             continue
         after = subject_after(tokens, v + 1)
         if after.kind != "none":
-            return _resolve(after, article, last_named)
+            return after
         aux = v - 1 if v - 1 >= i and _low(tokens[v - 1]) in AUXILIARIES else v
-        before = subject_before(tokens, aux - 1) if aux - 1 >= i else NONE
-        return _resolve(before, article, last_named)
-    return None
+        return subject_before(tokens, aux - 1) if aux - 1 >= i else NONE
+    return NONE
 
 
-def speaker_before(prefix: str, article: Article, last_named: str | None) -> str | None:
-    """The speaker of a quotation a sentence introduces: the subject of its last verb of saying."""
+def subject_before_quote(prefix: str) -> Subject:
+    """The subject of the last verb of saying in the words that introduce a quotation."""
     tokens = tokens_of(prefix)
     verbs = [v for v, t in enumerate(tokens) if is_speech_verb(t) or _low(t) in ACCORDING]
     if not verbs:
-        return None
+        return NONE
     last = verbs[-1]
     if _low(tokens[last]) in ACCORDING:
         nxt = last + 2 if last + 1 < len(tokens) and _low(tokens[last + 1]) == "to" else last + 1
-        return _resolve(subject_after(tokens, nxt), article, last_named)
-    if _inverted_pronoun(tokens[last]):
-        return last_named
+        return subject_after(tokens, nxt)
     for v in range(last, -1, -1):
         token = tokens[v]
+        if _inverted_pronoun(token):
+            return Subject("pronoun")
         if not (is_speech_verb(token) or _low(token) in AUXILIARIES):
             continue
-        if _inverted_pronoun(token):
-            return last_named
         subject = subject_before(tokens, v - 1)
         if subject.kind != "none":
-            return _resolve(subject, article, last_named)
-    return None
+            return subject
+    return NONE

@@ -24,7 +24,14 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefgen.coverage.attribution import Article, full_names, speaker_after, speaker_before
+from briefgen.coverage.attribution import (
+    NONE,
+    Article,
+    full_names,
+    resolve,
+    subject_after_quote,
+    subject_before_quote,
+)
 from briefgen.coverage.text import fold, sentence_spans, words
 
 OPENERS = "«“„"
@@ -99,10 +106,12 @@ def quote_spans(paragraphs: Sequence[str]) -> list[_Span]:
         for i in range(begin, len(paragraph)):
             char = paragraph[i]
             if char == '"':
-                if depth and (straight or not _is_straight_opener(paragraph, i)):
-                    char, depth = "”", 1
+                if depth and straight:
+                    char, depth = "”", 1  # straight marks do not nest: this one closes
                 elif _is_straight_opener(paragraph, i):
                     char = "“"
+                elif depth:
+                    char = "”"
                 else:
                     continue
             if char in OPENERS:
@@ -198,14 +207,15 @@ def extract_quotes(paragraphs: Sequence[str]) -> tuple[Quote, ...]:
         ends_sentence = parts[-1][-1:] in ".!?…"
         tail_end = min(_sentence(sentences[p1], s1)[1], s1 + 1 + NEAR)
         tail = masked[p1][s1 + 1 : max(tail_end, s1 + 1)]
-        named = _still_named(last, masked, (p0, s0))
-        speaker = speaker_after(tail, article, named, ends_sentence)
-        if speaker is None:
-            line = masked[p0]
+        subject = subject_after_quote(tail, ends_sentence)
+        if subject == NONE:
             begin = max(_sentence(sentences[p0], s0 - 1)[0], s0 - 1 - NEAR)
-            speaker = speaker_before(line[begin : s0 - 1], article, named)
+            subject = subject_before_quote(masked[p0][begin : s0 - 1])
+        speaker = resolve(subject, article, _still_named(last, masked, (p0, s0)))
         if speaker is not None:
             last = (speaker, (p1, s1))
+        elif subject != NONE:
+            last = None  # someone unnamed spoke: a later "il" may mean them
         quotes.append(Quote(parts, speaker, p0))
     return tuple(quotes)
 
