@@ -20,6 +20,7 @@ from briefgen.coverage.entities import Entity, Mention, Recognizer, mentions_of,
 from briefgen.coverage.lead import EntryLead, LeadSentence, choose_lead, entry_lead
 from briefgen.coverage.quotes import Carrier, Quote, StoryQuote, extract_quotes, merge_quotes
 from briefgen.coverage.text import Doc, paragraphs_from_markdown
+from briefgen.model import Entry
 
 __all__ = [
     "Attention",
@@ -30,6 +31,7 @@ __all__ = [
     "StoryCoverage",
     "StoryQuote",
     "analyse",
+    "doc_of",
     "paragraphs_from_markdown",
     "summarise",
 ]
@@ -55,6 +57,20 @@ class StoryCoverage:
     quotes: tuple[StoryQuote, ...]
     entities: tuple[Entity, ...]
     attention: Attention
+
+
+def doc_of(entry: Entry, body: str) -> Doc:
+    """The coverage's view of an entry, given its Markdown body."""
+    return Doc(
+        key=entry.slug,
+        outlet=entry.source_name or None,
+        lang=entry.lang,
+        title=entry.title,
+        instant=entry.timestamp,
+        day=entry.day,
+        url=entry.source_url,
+        paragraphs=paragraphs_from_markdown(body),
+    )
 
 
 def analyse(doc: Doc, recognizer: Recognizer | None = None) -> EntryFacts:
