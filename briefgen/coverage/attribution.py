@@ -11,6 +11,7 @@ verb comes first (`a déclaré Watson`, `said John Kirby`, `selon Peskov`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -91,12 +92,19 @@ def tokens_of(text: str) -> list[str]:
     return [m.group() for m in TOKEN.finditer(text)]
 
 
+FRENCH_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
+SPEECH_STEM = re.compile("(?:" + "|".join(SPEECH_STEMS) + r")\w{0,4}")
+STEM_INITIALS = frozenset(stem[0] for stem in SPEECH_STEMS)
+
+
 def is_speech_verb(token: str) -> bool:
+    """`déclaré`, `affirmant`, `said`: a verb of saying (nouns like `déclaration` are not)."""
     low = token.casefold()
     if low in SPEECH_WORDS:
         return True
-    folded = fold(low).replace(" ", "")
-    return any(folded.startswith(s) and len(folded) - len(s) <= 4 for s in SPEECH_STEMS)
+    if len(low) < 3 or low.translate(FRENCH_ACCENTS)[0] not in STEM_INITIALS:
+        return False
+    return SPEECH_STEM.fullmatch(low.translate(FRENCH_ACCENTS)) is not None
 
 
 def _low(token: str) -> str:
@@ -327,22 +335,44 @@ def resolve(subject: Subject, article: Article, last_named: str | None) -> str |
     return None
 
 
-def subject_after_quote(tail: str, ends: bool) -> Subject:
-    """The subject named by the text right after a quotation, up to the end of its sentence."""
-    tokens = tokens_of(tail)
-    i = 1 if tokens[:1] == [","] else 0
+@dataclass(frozen=True)
+class Line:
+    """A paragraph (quotations blanked) read once: tokens, their offsets, verbs of saying."""
+
+    starts: tuple[int, ...]
+    tokens: tuple[str, ...]
+    speech: tuple[bool, ...]
+
+    @classmethod
+    def read(cls, text: str) -> Line:
+        found = [(m.start(), m.group()) for m in TOKEN.finditer(text)]
+        tokens = tuple(t for _, t in found)
+        speech = tuple(is_speech_verb(t) or _low(t) in ACCORDING for t in tokens)
+        return cls(tuple(p for p, _ in found), tokens, speech)
+
+    def window(self, start: int, end: int, limit: int) -> tuple[int, int]:
+        """The token indexes [lo, hi) of the characters [start, end), at most `limit` tokens."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return lo, min(hi, lo + limit)
+
+
+def subject_after_quote(line: Line, lo: int, hi: int, ends: bool) -> Subject:
+    """The subject named by the words right after a quotation (tokens lo..hi of its line)."""
+    tokens = line.tokens[lo:hi]
+    speech = line.speech[lo:hi]
+    i = 1 if tokens[:1] == (",",) else 0
     if i == 0 and ends and (not tokens or not tokens[0][:1].islower()):
         return NONE  # the quotation ended its sentence; what follows is another one
     for v, token in enumerate(tokens[i:], start=i):
-        if token in ".!?«“":
-            return NONE
+        if token in '.!?«»“”"':
+            return NONE  # the sentence, or the words before the next quotation, ended
         if _inverted_pronoun(token):
             return Subject("pronoun")
+        if not speech[v]:
+            continue
         if _low(token) in ACCORDING:
             nxt = v + 2 if v + 1 < len(tokens) and _low(tokens[v + 1]) == "to" else v + 1
             return subject_after(tokens, nxt)
-        if not is_speech_verb(token):
-            continue
         after = subject_after(tokens, v + 1)
         if after.kind != "none":
             return after
@@ -351,13 +381,13 @@ def subject_after_quote(tail: str, ends: bool) -> Subject:
     return NONE
 
 
-def subject_before_quote(prefix: str) -> Subject:
-    """The subject of the last verb of saying in the words that introduce a quotation."""
-    tokens = tokens_of(prefix)
-    verbs = [v for v, t in enumerate(tokens) if is_speech_verb(t) or _low(t) in ACCORDING]
-    if not verbs:
+def subject_before_quote(line: Line, lo: int, hi: int) -> Subject:
+    """The subject of the last verb of saying in the words (tokens lo..hi) that open a quotation."""
+    tokens = line.tokens[lo:hi]
+    speech = line.speech[lo:hi]
+    last = next((v for v in range(len(tokens) - 1, -1, -1) if speech[v]), -1)
+    if last < 0:
         return NONE
-    last = verbs[-1]
     if _low(tokens[last]) in ACCORDING:
         nxt = last + 2 if last + 1 < len(tokens) and _low(tokens[last + 1]) == "to" else last + 1
         return subject_after(tokens, nxt)
@@ -365,7 +395,7 @@ def subject_before_quote(prefix: str) -> Subject:
         token = tokens[v]
         if _inverted_pronoun(token):
             return Subject("pronoun")
-        if not (is_speech_verb(token) or _low(token) in AUXILIARIES):
+        if not (speech[v] or _low(token) in AUXILIARIES):
             continue
         subject = subject_before(tokens, v - 1)
         if subject.kind != "none":

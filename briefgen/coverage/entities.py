@@ -52,6 +52,7 @@ ORGANISATION_WORDS = word_set("""
     council department ministry party committee organization organisation agency institute
     house assembly bank commission court army fund office service
     """)
+FOLDED_ORGANISATION_WORDS = frozenset(fold(word) for word in ORGANISATION_WORDS)
 MAX_NAME = 6
 
 
@@ -104,7 +105,7 @@ def _apposed(before: Sequence[str]) -> bool:
 def _kind_hint(tokens: Sequence[str], start: int, name: list[str]) -> str:
     before = [t.casefold() for t in tokens[max(0, start - 4) : start]]
     lowered = {fold(t) for t in name}
-    if lowered & {fold(w) for w in ORGANISATION_WORDS} or (len(name) == 1 and name[0] in ACRONYMS):
+    if lowered & FOLDED_ORGANISATION_WORDS or (len(name) == 1 and name[0] in ACRONYMS):
         return ORGANISATION
     if before and (before[-1] in HONORIFICS or before[-1] in TITLES or _apposed(before)):
         return PERSON

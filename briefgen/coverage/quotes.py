@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from briefgen.coverage.attribution import (
     NONE,
     Article,
+    Line,
     full_names,
     resolve,
     subject_after_quote,
@@ -38,7 +39,8 @@ OPENERS = "«“„"
 CLOSERS = "»”"
 MAX_DEPTH = 8
 MAX_PARAGRAPHS = 6  # a quote left open longer than this is a stray mark
-NEAR = 400  # characters of attribution read on either side of a quotation
+NEAR = 80  # words of attribution read on either side of a quotation
+FAR = 600  # characters after which a pronoun no longer points back to the last speaker
 MAX_SHARED = 32  # groups remembered per word triple: merging stays linear on repetitive text
 SHORT = 4  # quotes of fewer words need a speaker to be shown: "le « mal »" is a scare quote
 
@@ -185,7 +187,7 @@ def _still_named(
         return None
     name, since = last
     between = _between(masked, since, at)
-    if len(between) > NEAR:
+    if len(between) > FAR:
         return None
     others = {key for key in full_names(between) if key != fold(name)}
     return None if others else name
@@ -196,6 +198,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> tuple[Quote, ...]:
     spans = quote_spans(paragraphs)
     masked = _masked(paragraphs, spans)
     sentences = [list(sentence_spans(line)) for line in masked]
+    lines = [Line.read(line) for line in masked]
     article = Article.read(paragraphs)
     quotes: list[Quote] = []
     last: tuple[str, tuple[int, int]] | None = None
@@ -205,12 +208,13 @@ def extract_quotes(paragraphs: Sequence[str]) -> tuple[Quote, ...]:
             continue
         (p0, s0), (p1, s1) = span.start, span.end
         ends_sentence = parts[-1][-1:] in ".!?…"
-        tail_end = min(_sentence(sentences[p1], s1)[1], s1 + 1 + NEAR)
-        tail = masked[p1][s1 + 1 : max(tail_end, s1 + 1)]
-        subject = subject_after_quote(tail, ends_sentence)
+        tail_end = max(_sentence(sentences[p1], s1)[1], s1 + 1)
+        lo, hi = lines[p1].window(s1 + 1, tail_end, NEAR)
+        subject = subject_after_quote(lines[p1], lo, hi, ends_sentence)
         if subject == NONE:
-            begin = max(_sentence(sentences[p0], s0 - 1)[0], s0 - 1 - NEAR)
-            subject = subject_before_quote(masked[p0][begin : s0 - 1])
+            begin = _sentence(sentences[p0], s0 - 1)[0]
+            lo, hi = lines[p0].window(begin, s0 - 1, len(lines[p0].tokens))
+            subject = subject_before_quote(lines[p0], max(lo, hi - NEAR), hi)
         speaker = resolve(subject, article, _still_named(last, masked, (p0, s0)))
         if speaker is not None:
             last = (speaker, (p1, s1))

@@ -49,6 +49,7 @@ WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Sentence ends: a run of closing punctuation, then optional closing quotes and brackets.
 SENTENCE_END = re.compile(r"[.!?…]+[»”\"’)\]]*")
 WHITESPACE = re.compile(r"\s+")
+FOLD_WORD = re.compile(r"[^\W_]+")
 
 ABBREVIATIONS = word_set(
     "m mm mme mmes mlle mr mrs ms dr st sr jr gen gén col lt sgt prof mgr no nº vol art etc"
@@ -96,9 +97,11 @@ def paragraphs_from_markdown(source: str) -> tuple[str, ...]:
 
 def fold(text: str) -> str:
     """Case, accents, apostrophes and hyphens folded away: the key two spellings share."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(m.group() for m in re.finditer(r"[^\W_]+", plain))
+    low = text.casefold()
+    if not low.isascii():
+        decomposed = unicodedata.normalize("NFKD", low)
+        low = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(FOLD_WORD.findall(low))
 
 
 def words(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Quotations and their speakers: seeds, French and English fixtures, and the merge across outlets."""
+"""Quotations and their speakers: the seeds, French and English fixtures, the merge."""
 
 from __future__ import annotations
 
