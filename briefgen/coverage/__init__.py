@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryFacts:
     """What one entry contributes to its story's coverage; picklable, cacheable by entry."""
 
@@ -51,7 +51,7 @@ class EntryFacts:
     mentions: tuple[Mention, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoryCoverage:
     lead: tuple[LeadSentence, ...]
     quotes: tuple[StoryQuote, ...]

@@ -15,10 +15,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from briefgen.coverage.text import STOPWORDS, fold, word_set
+from briefgen.coverage.text import CAPITAL_RUN, STOPWORDS, fold, starts_sentence, word_set
 
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[.,:;!?()«»“”\"…–—]")
 PUNCTUATION = frozenset('.,:;!?()«»“”"…–—')
+SENTENCE_OPENERS = frozenset('.!?…«“"—–:')
 
 AUXILIARIES = word_set(
     "a avait aurait ont avaient auraient avait-il est s'est s’est se sont était "
@@ -42,7 +43,6 @@ SPEECH_WORDS = word_set(
 ACCORDING = frozenset(["selon", "according", "d'après", "d’après"])
 SINGULAR = frozenset(["il", "elle", "he", "she"])
 PLURAL = frozenset(["ils", "elles", "they", "we", "nous", "on", "je", "i", "you", "vous"])
-STRESSED = frozenset(["lui", "elle", "eux", "elles", "himself", "herself"])
 ADVERBS = word_set(
     "déjà également aussi encore ensuite alors pourtant cependant enfin notamment même "
     "ne n' y en also then later already again previously further"
@@ -89,7 +89,7 @@ def is_capitalised(token: str) -> bool:
 
 
 def tokens_of(text: str) -> list[str]:
-    return [m.group() for m in TOKEN.finditer(text)]
+    return TOKEN.findall(text)
 
 
 FRENCH_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
@@ -111,10 +111,6 @@ def _low(token: str) -> str:
     return token.casefold()
 
 
-def _is_word(token: str) -> bool:
-    return token not in PUNCTUATION
-
-
 def _inverted_pronoun(token: str) -> bool:
     """`a-t-il`, `ajoute-t-elle`, `dit-il`: a verb with its subject pronoun after a hyphen."""
     parts = _low(token).split("-")
@@ -132,49 +128,70 @@ NONE = Subject("none")
 
 @dataclass(frozen=True)
 class Article:
-    """What one article says about its names: full forms, and names given to titles."""
+    """What one article says about its names: full forms, and names given to titles.
 
-    full_names: dict[str, str] = field(default_factory=dict)  # folded -> as first written
+    The titles are read only when a quotation's subject is a bare title (rare),
+    on the first call to `titled`.
+    """
+
+    paragraphs: tuple[str, ...]
+    full_names: dict[str, str]  # folded -> as first written
+    by_end: dict[str, tuple[str, ...]]  # first or last word -> full names
+    mid: frozenset[str]  # folded words written with a capital inside a sentence
     titles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # title key -> names
-    by_end: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first or last word -> names
-    mid: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
 
     @classmethod
     def read(cls, paragraphs: Sequence[str]) -> Article:
         full: dict[str, str] = {}
-        titles: dict[str, list[str]] = {}
         mid: set[str] = set()
         for paragraph in paragraphs:
-            tokens = tokens_of(paragraph)
-            for k in range(1, len(tokens)):
-                if is_capitalised(tokens[k]) and tokens[k - 1] not in '.!?…«“"—–:':
-                    mid.add(fold(tokens[k]))
-            i = 0
-            while i < len(tokens):
-                start, end = _run(tokens, i)
-                if end > start:
-                    name = " ".join(tokens[start:end])
-                    if end - start >= 2:
-                        full.setdefault(fold(name), name)
-                    i = end
-                    continue
-                if _low(tokens[i]) in TITLES:
-                    key, after = _title_key(tokens, i)
-                    named = _apposed_name(tokens, after)
-                    if named:
-                        titles.setdefault(key, []).append(named)
-                        titles.setdefault(fold(tokens[i]), []).append(named)
-                i += 1
+            for match in CAPITAL_RUN.finditer(paragraph):
+                initial = starts_sentence(paragraph, match.start())
+                tokens = match.group().split()
+                for k, token in enumerate(tokens):
+                    if (k or not initial) and is_capitalised(token):
+                        mid.add(token)
+                cls._names(tokens, full)
         by_end: dict[str, set[str]] = {}
         for key in full:
             for word in {key.split()[0], key.split()[-1]}:
                 by_end.setdefault(word, set()).add(key)
         return cls(
+            tuple(paragraphs),
             full,
-            {k: tuple(v) for k, v in titles.items()},
             {k: tuple(sorted(v)) for k, v in by_end.items()},
-            frozenset(mid),
+            frozenset(fold(word) for word in mid),
         )
+
+    def _read_titles(self) -> None:
+        titles: dict[str, list[str]] = {}
+        for paragraph in self.paragraphs:
+            tokens = tokens_of(paragraph)
+            for i, token in enumerate(tokens):
+                if _low(token) in TITLES:
+                    self._title(tokens, i, titles)
+        self.titles.update({k: tuple(v) for k, v in titles.items()})
+        self.titles.setdefault("", ())  # read: do not read again
+
+    @staticmethod
+    def _names(tokens: Sequence[str], full: dict[str, str]) -> None:
+        """Record the full names (two words or more) of a run of capitalised words."""
+        i = 0
+        while i < len(tokens):
+            start, end = _run(tokens, i)
+            if end - start >= 2:
+                name = " ".join(tokens[start:end])
+                full.setdefault(fold(name), name)
+            i = max(end, i + 1)
+
+    @staticmethod
+    def _title(tokens: Sequence[str], i: int, titles: dict[str, list[str]]) -> None:
+        """Record the name a title is given: `le président russe Vladimir Poutine`."""
+        key, after = _title_key(tokens, i)
+        named = _apposed_name(tokens, after)
+        if named:
+            titles.setdefault(key, []).append(named)
+            titles.setdefault(fold(tokens[i]), []).append(named)
 
     def complete(self, name: str) -> str:
         """`Kim` -> `Kim Jong Un` when the article writes exactly one fuller name that way."""
@@ -185,6 +202,8 @@ class Article:
         return self.full_names[found[0]] if len(found) == 1 else name
 
     def titled(self, key: str) -> str | None:
+        if not self.titles:
+            self._read_titles()
         names = {fold(self.complete(n)): self.complete(n) for n in self.titles.get(key, ())}
         return next(iter(names.values())) if len(names) == 1 else None
 
@@ -344,11 +363,17 @@ class Line:
     speech: tuple[bool, ...]
 
     @classmethod
-    def read(cls, text: str) -> Line:
+    def read(cls, text: str, memo: dict[str, bool]) -> Line:
+        """`memo` remembers which words are verbs of saying, across the lines of one article."""
         found = [(m.start(), m.group()) for m in TOKEN.finditer(text)]
         tokens = tuple(t for _, t in found)
-        speech = tuple(is_speech_verb(t) or _low(t) in ACCORDING for t in tokens)
-        return cls(tuple(p for p, _ in found), tokens, speech)
+        speech = []
+        for token in tokens:
+            flag = memo.get(token)
+            if flag is None:
+                flag = memo[token] = is_speech_verb(token) or _low(token) in ACCORDING
+            speech.append(flag)
+        return cls(tuple(p for p, _ in found), tokens, tuple(speech))
 
     def window(self, start: int, end: int, limit: int) -> tuple[int, int]:
         """The token indexes [lo, hi) of the characters [start, end), at most `limit` tokens."""

@@ -23,7 +23,7 @@ ROW_HEIGHT, AXIS_HEIGHT, PAD = 22, 20, 4
 LABEL_CHARS = 22
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attention:
     """Counts of articles per outlet (rows) and per period (columns)."""
 

@@ -20,13 +20,27 @@ more, or, in a story of one outlet, written twice or more.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefgen.coverage.attribution import ARTICLES, HONORIFICS, NOT_NAMES, TITLES, tokens_of
-from briefgen.coverage.text import Doc, fold, sentence_spans, word_set
+from briefgen.coverage.attribution import (
+    ARTICLES,
+    HONORIFICS,
+    NOT_NAMES,
+    TITLES,
+    tokens_of,
+)
+from briefgen.coverage.text import (
+    CAPITAL_WORD,
+    SPACES,
+    Doc,
+    fold,
+    starts_sentence,
+    word_set,
+)
 
 PERSON, PLACE, ORGANISATION, OTHER = "person", "place", "organisation", "other"
 KINDS = (PERSON, PLACE, ORGANISATION, OTHER)
@@ -54,9 +68,14 @@ ORGANISATION_WORDS = word_set("""
     """)
 FOLDED_ORGANISATION_WORDS = frozenset(fold(word) for word in ORGANISATION_WORDS)
 MAX_NAME = 6
+# Capitalised words in a row, joined by particles (`Corée du Nord`, `Département d’État`);
+# every repeat starts with spaces then a capital or a particle: linear, no backtracking.
+PARTICLE = "(?:" + "|".join(sorted(c for c in CONNECTORS if c[-1] not in "'’")) + ")"
+NAME_WORD = f"(?:[dDlL]['’])?{CAPITAL_WORD}"
+NAME_RUN = re.compile(rf"(?<![\w'’-]){CAPITAL_WORD}(?:(?:{SPACES}{PARTICLE})?{SPACES}{NAME_WORD})*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A name as one entry writes it, how often, and what the text says it is (or OTHER)."""
 
@@ -66,33 +85,13 @@ class Mention:
     initial_only: bool  # only ever seen as a sentence's first word
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     name: str  # the spelling most entries use
     key: str  # folded: the same for every spelling; links stories that name it
     kind: str
     sources: int  # outlets naming it (an entry without an outlet counts as its own)
     mentions: int
-
-
-def _name_tokens(tokens: Sequence[str], i: int) -> int:
-    """The end of the capitalised run starting at i (connectors allowed between capitals)."""
-    end = i
-    j = i
-    while j < len(tokens) and j - i < MAX_NAME + 3:
-        token = tokens[j]
-        if token[:1].isupper() and any(c.isalpha() for c in token):
-            j += 1
-            end = j
-        elif token.casefold() in CONNECTORS or token[:2].casefold() in ("d'", "d’"):
-            if token[:2].casefold() in ("d'", "d’") and token[2:3].isupper():
-                j += 1
-                end = j
-                continue
-            j += 1
-        else:
-            break
-    return end
 
 
 def _apposed(before: Sequence[str]) -> bool:
@@ -102,8 +101,9 @@ def _apposed(before: Sequence[str]) -> bool:
     return before[-1] == "," and any(b in TITLES for b in before[:-1])
 
 
-def _kind_hint(tokens: Sequence[str], start: int, name: list[str]) -> str:
-    before = [t.casefold() for t in tokens[max(0, start - 4) : start]]
+def _kind_hint(tokens: Sequence[str], name: list[str]) -> str:
+    """What the four words before a name say it is."""
+    before = [t.casefold() for t in tokens]
     lowered = {fold(t) for t in name}
     if lowered & FOLDED_ORGANISATION_WORDS or (len(name) == 1 and name[0] in ACRONYMS):
         return ORGANISATION
@@ -139,22 +139,17 @@ def heuristic_mentions(doc: Doc) -> tuple[Mention, ...]:
     counts: Counter[tuple[str, str]] = Counter()
     non_initial: set[str] = set()
     for paragraph in doc.paragraphs:
-        for s_start, s_end in sentence_spans(paragraph):
-            tokens = tokens_of(paragraph[s_start:s_end])
-            i = 0
-            while i < len(tokens):
-                end = _name_tokens(tokens, i) if tokens[i][:1].isupper() else i
-                if end == i:
-                    i += 1
-                    continue
-                raw = tokens[i:end]
-                name = _strip(list(raw))
-                if name and len(name) <= MAX_NAME and not _generic(name):
-                    text = " ".join(name)
-                    counts[(text, _kind_hint(tokens, i, name))] += 1
-                    if i > 0 or len(name) > 1 or name[0] != raw[0]:
-                        non_initial.add(text)
-                i = end
+        for match in NAME_RUN.finditer(paragraph):
+            raw = match.group().split()
+            name = _strip(list(raw))
+            if not name or len(name) > MAX_NAME or _generic(name):
+                continue
+            before = tokens_of(paragraph[max(0, match.start() - 50) : match.start()])[-4:]
+            text = " ".join(name)
+            counts[(text, _kind_hint(before, name))] += 1
+            initial = starts_sentence(paragraph, match.start())
+            if not initial or len(name) > 1 or name[0] != raw[0]:
+                non_initial.add(text)
     return _mentions(counts, non_initial)
 
 

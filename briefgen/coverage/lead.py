@@ -28,18 +28,21 @@ MIN_WORDS, MAX_WORDS = 8, 60
 MAX_SENTENCES, MIN_SENTENCES = 4, 2
 NEAR_COSINE, NEAR_JACCARD = 0.6, 0.5
 POSITION_DECAY = 0.15
+KEEP_TERMS = (
+    60  # an entry's vector keeps its most frequent terms: enough for a centroid, small to cache
+)
 
 Vector = tuple[tuple[str, float], ...]  # sorted (term, weight), unit length
+Counts = tuple[tuple[str, int], ...]  # sorted (term, count): integers pickle small
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     text: str
     position: int  # 0 for the entry's first sentence
-    vector: Vector
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryLead:
     """What the lead needs of one entry; computed once per entry."""
 
@@ -47,11 +50,11 @@ class EntryLead:
     outlet: str | None
     url: str
     instant: float
-    vector: Vector
+    counts: Counts  # its most frequent terms
     candidates: tuple[Candidate, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeadSentence:
     text: str
     key: str  # the entry it comes from
@@ -59,10 +62,20 @@ class LeadSentence:
     url: str
 
 
+def counts_of(terms: Sequence[str], keep: int) -> Counts:
+    """The `keep` most frequent terms with their counts."""
+    ranked = sorted(Counter(terms).items(), key=lambda item: (-item[1], item[0]))
+    return tuple(sorted(ranked[:keep]))
+
+
+def unit(counts: Counts) -> Vector:
+    norm = math.sqrt(sum(n * n for _, n in counts)) or 1.0
+    return tuple((term, n / norm) for term, n in counts)
+
+
 def vector_of(terms: Sequence[str]) -> Vector:
-    counts = Counter(terms)
-    norm = math.sqrt(sum(n * n for n in counts.values())) or 1.0
-    return tuple(sorted((term, n / norm) for term, n in counts.items()))
+    """The unit term-frequency vector of some words."""
+    return unit(tuple(sorted(Counter(terms).items())))
 
 
 def cosine(a: Vector | dict[str, float], b: Vector) -> float:
@@ -85,43 +98,52 @@ def entry_lead(doc: Doc) -> EntryLead:
     candidates: list[Candidate] = []
     position = 0
     for paragraph in doc.paragraphs:
+        if position >= EARLY:
+            break
         for start, end in sentence_spans(paragraph):
             if position >= EARLY:
                 break
             sentence = paragraph[start:end]
             if _fit(sentence):
-                candidates.append(Candidate(sentence, position, vector_of(content_terms(sentence))))
+                candidates.append(Candidate(sentence, position))
             position += 1
-    terms = content_terms(doc.title) + [t for p in doc.paragraphs for t in content_terms(p)]
-    return EntryLead(doc.key, doc.outlet, doc.url, doc.instant, vector_of(terms), tuple(candidates))
+    terms = content_terms(" ".join((doc.title, *doc.paragraphs)))
+    counts = counts_of(terms, KEEP_TERMS)
+    return EntryLead(doc.key, doc.outlet, doc.url, doc.instant, counts, tuple(candidates))
 
 
-def _centroid(entries: Sequence[EntryLead]) -> dict[str, float]:
+def _centroid(vectors: Sequence[Vector]) -> dict[str, float]:
     total: dict[str, float] = {}
-    for entry in entries:
-        for term, weight in entry.vector:
+    for vector in vectors:
+        for term, weight in vector:
             total[term] = total.get(term, 0.0) + weight
     return total
 
 
-def _near(a: Candidate, b: Candidate) -> bool:
-    if cosine(a.vector, b.vector) >= NEAR_COSINE:
+def near(a: Vector, b: Vector) -> bool:
+    """Near-duplicates: too close in cosine, or sharing too many of their terms."""
+    if cosine(a, b) >= NEAR_COSINE:
         return True
-    ta, tb = {t for t, _ in a.vector}, {t for t, _ in b.vector}
+    ta, tb = {t for t, _ in a}, {t for t, _ in b}
     return bool(ta | tb) and len(ta & tb) / len(ta | tb) >= NEAR_JACCARD
 
 
-def _scored(entries: Sequence[EntryLead]) -> list[tuple[float, int, Candidate]]:
-    total = _centroid(entries)
+Scored = tuple[float, int, Candidate, Vector]
+
+
+def _scored(entries: Sequence[EntryLead]) -> list[Scored]:
+    vectors = [unit(entry.counts) for entry in entries]
+    total = _centroid(vectors)
     scored = []
     for index, entry in enumerate(entries):
         others = dict(total)
         if len(entries) > 1:
-            for term, weight in entry.vector:
+            for term, weight in vectors[index]:
                 others[term] -= weight
         for candidate in entry.candidates:
-            score = cosine(others, candidate.vector) / (1 + POSITION_DECAY * candidate.position)
-            scored.append((score, index, candidate))
+            vector = vector_of(content_terms(candidate.text))
+            score = cosine(others, vector) / (1 + POSITION_DECAY * candidate.position)
+            scored.append((score, index, candidate, vector))
     scored.sort(key=lambda s: (-s[0], entries[s[1]].instant, entries[s[1]].key, s[2].position))
     return scored
 
@@ -133,18 +155,20 @@ def choose_lead(entries: Sequence[EntryLead]) -> tuple[LeadSentence, ...]:
     if not scored:
         return ()
     floor = scored[0][0] / 2
-    taken: list[tuple[int, Candidate]] = []
+    taken: list[Scored] = []
     for one_per_entry in (True, False):
-        for score, index, candidate in scored:
+        for item in scored:
+            score, index, candidate, vector = item
             if len(taken) >= MAX_SENTENCES or (score < floor and len(taken) >= MIN_SENTENCES):
                 break
-            if any(c is candidate for _, c in taken) or any(_near(candidate, c) for _, c in taken):
+            if any(t[2] is candidate or near(vector, t[3]) for t in taken):
                 continue
-            if one_per_entry and any(i == index for i, _ in taken):
+            if one_per_entry and any(t[1] == index for t in taken):
                 continue
-            taken.append((index, candidate))
+            taken.append(item)
         if len(taken) >= MIN_SENTENCES:
             break
     return tuple(
-        LeadSentence(c.text, ordered[i].key, ordered[i].outlet, ordered[i].url) for i, c in taken
+        LeadSentence(c.text, ordered[i].key, ordered[i].outlet, ordered[i].url)
+        for _, i, c, _ in taken
     )

@@ -20,6 +20,7 @@ no speaker: never a guess.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ MAX_SHARED = 32  # groups remembered per word triple: merging stays linear on re
 SHORT = 4  # quotes of fewer words need a speaker to be shown: "le « mal »" is a scare quote
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """One quotation of one entry: its words (one part per paragraph) and its speaker."""
 
@@ -58,13 +59,13 @@ class Quote:
         return " ".join(self.parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Carrier:
     key: str  # the entry
     outlet: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoryQuote:
     """A quotation shown once for a story, with every entry that carried it."""
 
@@ -73,7 +74,7 @@ class StoryQuote:
     carriers: tuple[Carrier, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Span:
     start: tuple[int, int]  # (paragraph, offset of the first quoted character)
     end: tuple[int, int]  # (paragraph, offset of the closing mark)
@@ -93,8 +94,11 @@ def _continues(paragraph: str) -> int:
     return -1
 
 
+QUOTE_MARK = re.compile('[«»“”„"]')
+
+
 def quote_spans(paragraphs: Sequence[str]) -> list[_Span]:
-    """Every top-level quotation, in order: one pass over the characters."""
+    """Every top-level quotation, in order: one pass over the quote marks."""
     spans: list[_Span] = []
     depth = 0
     straight = False  # the open quotation began with a straight mark, which does not nest
@@ -105,8 +109,9 @@ def quote_spans(paragraphs: Sequence[str]) -> list[_Span]:
             begin = _continues(paragraph)
             if begin < 0 or p - opened[0] >= MAX_PARAGRAPHS:
                 depth, begin = 0, 0  # a stray opening mark: forget it
-        for i in range(begin, len(paragraph)):
-            char = paragraph[i]
+        for match in QUOTE_MARK.finditer(paragraph, begin):
+            i = match.start()
+            char = match.group()
             if char == '"':
                 if depth and straight:
                     char, depth = "”", 1  # straight marks do not nest: this one closes
@@ -121,7 +126,7 @@ def quote_spans(paragraphs: Sequence[str]) -> list[_Span]:
                     opened = (p, i + 1)
                     straight = paragraph[i] == '"'
                 depth = min(depth + 1, MAX_DEPTH)
-            elif char in CLOSERS and depth:
+            elif depth:
                 depth -= 1
                 if not depth:
                     spans.append(_Span(opened, (p, i)))
@@ -148,15 +153,21 @@ def _clean(parts: tuple[str, ...]) -> tuple[str, ...]:
 
 def _masked(paragraphs: Sequence[str], spans: Sequence[_Span]) -> list[str]:
     """The paragraphs with every quotation's words blanked: attributions are read outside quotes."""
-    chars = [list(paragraph) for paragraph in paragraphs]
+    blanks: dict[int, list[tuple[int, int]]] = {}
     for span in spans:
         (p0, s0), (p1, s1) = span.start, span.end
         for p in range(p0, p1 + 1):
             lo = s0 if p == p0 else 0
-            hi = s1 if p == p1 else len(chars[p])
-            for i in range(lo, hi):
-                chars[p][i] = " "
-    return ["".join(row) for row in chars]
+            hi = s1 if p == p1 else len(paragraphs[p])
+            blanks.setdefault(p, []).append((lo, hi))
+    masked = list(paragraphs)
+    for p, ranges in blanks.items():
+        pieces, at = [], 0
+        for lo, hi in ranges:
+            pieces += [masked[p][at:lo], " " * (hi - lo)]
+            at = hi
+        masked[p] = "".join([*pieces, masked[p][at:]])
+    return masked
 
 
 def _sentence(bounds: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -197,8 +208,10 @@ def extract_quotes(paragraphs: Sequence[str]) -> tuple[Quote, ...]:
     """The quotations of one entry's body, in order, each with its speaker or None."""
     spans = quote_spans(paragraphs)
     masked = _masked(paragraphs, spans)
-    sentences = [list(sentence_spans(line)) for line in masked]
-    lines = [Line.read(line) for line in masked]
+    wanted = {p for span in spans for p in (span.start[0], span.end[0])}
+    sentences = {p: list(sentence_spans(masked[p])) for p in wanted}
+    memo: dict[str, bool] = {}
+    lines = {p: Line.read(masked[p], memo) for p in wanted}
     article = Article.read(paragraphs)
     quotes: list[Quote] = []
     last: tuple[str, tuple[int, int]] | None = None

@@ -16,7 +16,7 @@ from datetime import date
 from markdown_it import MarkdownIt
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     """What the coverage analyses read of one entry: plain data, no HTML.
 
@@ -50,6 +50,17 @@ WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 SENTENCE_END = re.compile(r"[.!?…]+[»”\"’)\]]*")
 WHITESPACE = re.compile(r"\s+")
 FOLD_WORD = re.compile(r"[^\W_]+")
+COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+# Capital letters of the alphabets news is written in (Latin, Greek, Cyrillic, Armenian…).
+CAPITALS = "".join(sorted({c for c in map(chr, range(0x2000)) if c.isupper()}))
+CAPITAL = "[" + re.escape(CAPITALS) + "]"
+SPACES = "[ \u00a0\u202f]+"
+CAPITAL_WORD = CAPITAL + r"\w*(?:[-'’]\w+)*"
+# Capitalised words in a row: `Kim Jong-un`, `Vladimir Poutine` (one word after another, no
+# punctuation between). Each repeat must start with a space then a capital: no backtracking.
+CAPITAL_RUN = re.compile(rf"(?<![\w'’-]){CAPITAL_WORD}(?:{SPACES}{CAPITAL_WORD})*")
+SENTENCE_MARKS = frozenset('.!?…«“"—–:')
 
 ABBREVIATIONS = word_set(
     "m mm mme mmes mlle mr mrs ms dr st sr jr gen gén col lt sgt prof mgr no nº vol art etc"
@@ -99,9 +110,11 @@ def fold(text: str) -> str:
     """Case, accents, apostrophes and hyphens folded away: the key two spellings share."""
     low = text.casefold()
     if not low.isascii():
-        decomposed = unicodedata.normalize("NFKD", low)
-        low = "".join(c for c in decomposed if not unicodedata.combining(c))
+        low = COMBINING.sub("", unicodedata.normalize("NFKD", low))
     return " ".join(FOLD_WORD.findall(low))
+
+
+FOLDED_STOPWORDS = frozenset(fold(word) for word in STOPWORDS)
 
 
 def words(text: str) -> list[str]:
@@ -109,15 +122,23 @@ def words(text: str) -> list[str]:
 
 
 def content_terms(text: str) -> list[str]:
-    """Folded words that carry meaning: no stop words, no numbers, no short words."""
-    terms = []
-    for word in WORD.finditer(text):
-        folded = fold(word.group())
-        for part in folded.split():
-            if len(part) < 3 or part in STOPWORDS or part.isdigit():
-                continue
-            terms.append(part[:-1] if len(part) > 4 and part.endswith(("s", "x")) else part)
-    return terms
+    """Folded words that carry meaning: no stop words, no numbers, no short words.
+
+    A final s or x is dropped from longer words, so that plurals meet singulars.
+    """
+    return [
+        part[:-1] if len(part) > 4 and part[-1] in "sx" else part
+        for part in fold(text).split()
+        if len(part) > 2 and part not in FOLDED_STOPWORDS and not part.isdigit()
+    ]
+
+
+def starts_sentence(text: str, pos: int) -> bool:
+    """Whether the word at `pos` opens a sentence (or a quotation, or the text)."""
+    i = pos - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in SENTENCE_MARKS
 
 
 def is_capitalised(token: str) -> bool:
