@@ -197,7 +197,8 @@ class Recognizer:
                 return self.loader(name)
             import spacy
 
-            return spacy.load(name, exclude=["parser", "lemmatizer", "morphologizer"])
+            # The sm pipelines' NER has its own embedding layer: nothing else needs to run.
+            return spacy.load(name, enable=["ner"])
         except (ImportError, OSError):
             return None
 
