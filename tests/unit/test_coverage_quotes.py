@@ -24,6 +24,7 @@ FRENCH = [
     ("Nous verrons bien ce que l'avenir nous réserve", "Dmitri Peskov"),  # "M. Peskov"
     ("C'est un partenaire fiable et ancien", None),  # "il" after another person was introduced
     ("conditions préalables à toute discussion", None),  # no verb of saying
+    ("Les discussions ont été constructives et franches", "Iouri Ouchakov"),  # "», selon"
 ]
 
 ENGLISH = [
@@ -41,6 +42,7 @@ ENGLISH = [
         "Linda Thomas-Greenfield",
     ),
     ('They told us "never again", and we listened carefully to them', "Maria Zakharova"),
+    ("The summit changes nothing for our allies.", "John Kirby"),  # "Kirby told reporters: "
 ]
 
 
