@@ -43,6 +43,7 @@ class EntryFacts:
 
     key: str
     outlet: str | None
+    lang: str
     source: str  # the outlet, or the entry itself when it names none
     instant: float
     day: date
@@ -77,6 +78,7 @@ def analyse(doc: Doc, recognizer: Recognizer | None = None) -> EntryFacts:
     return EntryFacts(
         key=doc.key,
         outlet=doc.outlet,
+        lang=doc.lang,
         source=doc.source,
         instant=doc.instant,
         day=doc.day,
@@ -91,7 +93,7 @@ def summarise(
 ) -> StoryCoverage:
     """A story's coverage from its entries' facts, given in any order: the result is the same."""
     ordered = sorted(facts, key=lambda f: (f.instant, f.key))
-    carried = [(Carrier(f.key, f.outlet), q) for f in ordered for q in f.quotes]
+    carried = [(Carrier(f.key, f.outlet, f.lang), q) for f in ordered for q in f.quotes]
     speakers = [q.speaker for _, q in carried if q.speaker]
     return StoryCoverage(
         lead=choose_lead([f.lead for f in ordered]),

@@ -48,6 +48,7 @@ class EntryLead:
 
     key: str
     outlet: str | None
+    lang: str
     url: str
     instant: float
     counts: Counts  # its most frequent terms
@@ -59,6 +60,7 @@ class LeadSentence:
     text: str
     key: str  # the entry it comes from
     outlet: str | None
+    lang: str
     url: str
 
 
@@ -109,7 +111,7 @@ def entry_lead(doc: Doc) -> EntryLead:
             position += 1
     terms = content_terms(" ".join((doc.title, *doc.paragraphs)))
     counts = counts_of(terms, KEEP_TERMS)
-    return EntryLead(doc.key, doc.outlet, doc.url, doc.instant, counts, tuple(candidates))
+    return EntryLead(doc.key, doc.outlet, doc.lang, doc.url, doc.instant, counts, tuple(candidates))
 
 
 def _centroid(vectors: Sequence[Vector]) -> dict[str, float]:
@@ -169,6 +171,6 @@ def choose_lead(entries: Sequence[EntryLead]) -> tuple[LeadSentence, ...]:
         if len(taken) >= MIN_SENTENCES:
             break
     return tuple(
-        LeadSentence(c.text, ordered[i].key, ordered[i].outlet, ordered[i].url)
+        LeadSentence(c.text, ordered[i].key, ordered[i].outlet, ordered[i].lang, ordered[i].url)
         for _, i, c, _ in taken
     )

@@ -63,6 +63,7 @@ class Quote:
 class Carrier:
     key: str  # the entry
     outlet: str | None
+    lang: str = ""
 
 
 @dataclass(frozen=True, slots=True)

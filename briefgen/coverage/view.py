@@ -27,12 +27,14 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class LeadItem:
     text: str
+    lang: str
     entry: Link  # the article's page, labelled with its outlet
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteItem:
     text: str
+    lang: str
     speaker: str | None
     carriers: tuple[Link, ...]
 
@@ -114,11 +116,13 @@ def coverage_view(
 ) -> CoverageView:
     """`elsewhere` maps an entity key to the other stories that name it."""
     lead = tuple(
-        LeadItem(s.text, Link(s.outlet or labels.unnamed, entry_link(s.key))) for s in coverage.lead
+        LeadItem(s.text, s.lang, Link(s.outlet or labels.unnamed, entry_link(s.key)))
+        for s in coverage.lead
     )
     quotes = tuple(
         QuoteItem(
             q.text,
+            q.carriers[0].lang,
             q.speaker,
             tuple(Link(c.outlet or labels.unnamed, entry_link(c.key)) for c in q.carriers),
         )
