@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 
 from markdown_it import MarkdownIt
 
@@ -101,6 +102,20 @@ def paragraphs_from_markdown(source: str) -> tuple[str, ...]:
             elif child.type == "image":
                 parts.append(child.content)
         text = WHITESPACE.sub(" ", "".join(parts)).strip()
+        if text:
+            out.append(text)
+    return tuple(out)
+
+
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|td|th|dt|dd|pre|figcaption)>", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
+
+
+def paragraphs_from_html(html: str) -> tuple[str, ...]:
+    """The text of each block of a rendered body: what `paragraphs_from_markdown` gives."""
+    out = []
+    for block in BLOCK_END.split(html):
+        text = WHITESPACE.sub(" ", unescape(TAG.sub(" ", block))).strip()
         if text:
             out.append(text)
     return tuple(out)

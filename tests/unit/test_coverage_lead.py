@@ -6,7 +6,13 @@ from datetime import date
 
 from briefgen.coverage import analyse
 from briefgen.coverage.lead import choose_lead, entry_lead, near, vector_of
-from briefgen.coverage.text import Doc, content_terms
+from briefgen.coverage.text import (
+    Doc,
+    content_terms,
+    paragraphs_from_html,
+    paragraphs_from_markdown,
+)
+from briefgen.markdown import make_parser, render
 from tests.unit.coverage_seeds import seed_docs
 
 
@@ -66,3 +72,10 @@ def test_a_story_without_usable_sentences_has_no_lead() -> None:
         )
         == ()
     )
+
+
+def test_paragraphs_from_the_rendered_body_equal_those_from_its_markdown() -> None:
+    source = "## A *heading*\n\nOne [link](https://x.test/) &amp; more.\n\n- a `code` item\n- b\n"
+    html = render(make_parser(), source).html
+    assert paragraphs_from_html(html) == paragraphs_from_markdown(source)
+    assert paragraphs_from_html(html) == ("A heading", "One link & more.", "a code item", "b")
