@@ -57,6 +57,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "pages": "Pages",
         "older_entries": "Older articles",
         "newer_entries": "Newer articles",
+        "quotes": "Who said what",
+        "speaker_unnamed": "Speaker not named",
+        "named": "People, places, organisations",
+        "kind_person": "People",
+        "kind_place": "Places",
+        "kind_organisation": "Organisations",
+        "kind_other": "Also named",
+        "also_in": "also in",
+        "attention": "Coverage over time",
+        "attention_title": "Articles per day by outlet",
+        "attention_table": "Articles per day by outlet",
+        "attention_desc": (
+            "{articles} from {outlets}, {first} to {last}; busiest day {peak} ({peak_count})."
+        ),
+        "unnamed_outlet": "Unnamed outlet",
+        "other_outlets": "Other outlets",
+        "week_of": "week of",
+        "total": "Total",
     },
     "fr": {
         "skip": "Aller au contenu",
@@ -102,6 +120,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "pages": "Pages",
         "older_entries": "Articles plus anciens",
         "newer_entries": "Articles plus récents",
+        "quotes": "Qui a dit quoi",
+        "speaker_unnamed": "Auteur non nommé",
+        "named": "Personnes, lieux, organisations",
+        "kind_person": "Personnes",
+        "kind_place": "Lieux",
+        "kind_organisation": "Organisations",
+        "kind_other": "Également cités",
+        "also_in": "aussi dans",
+        "attention": "La couverture dans le temps",
+        "attention_title": "Articles par jour et par média",
+        "attention_table": "Articles par jour et par média",
+        "attention_desc": (
+            "{articles} de {outlets}, du {first} au {last} ; "
+            "jour le plus suivi : {peak} ({peak_count})."
+        ),
+        "unnamed_outlet": "Média non précisé",
+        "other_outlets": "Autres médias",
+        "week_of": "semaine du",
+        "total": "Total",
     },
 }
 
