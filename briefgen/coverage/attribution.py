@@ -41,6 +41,7 @@ SPEECH_WORDS = word_set(
     "confirmed claimed insists argues explains notes"
 )
 ACCORDING = frozenset(["selon", "according", "d'après", "d’après"])
+VIEW_OF = frozenset(["pour", "for"])
 SINGULAR = frozenset(["il", "elle", "he", "she"])
 PLURAL = frozenset(["ils", "elles", "they", "we", "nous", "on", "je", "i", "you", "vous"])
 ADVERBS = word_set(
@@ -52,6 +53,10 @@ PREPOSITIONS = word_set(
     "à avec de du des d' d’ par pour contre sur chez entre vers sans au aux dans en "
     "to with by from of for against on at in into"
 )
+GENDER = {
+    **dict.fromkeys(["le", "un", "son", "ce", "du", "au", "cet"], "m "),
+    **dict.fromkeys(["la", "une", "sa", "cette"], "f "),
+}
 HONORIFICS = word_set("m mme mmes mlle mr mrs ms dr mgr sir lord")
 TITLES = word_set("""
     président présidente president porte-parole spokesman spokeswoman spokesperson ministre
@@ -62,6 +67,9 @@ TITLES = word_set("""
     diplomat maire mayor sénateur senator roi king reine queen pape pope député députée juge
     judge procureur prosecutor commandant commander expert experte chercheur chercheuse
     researcher professeur professor journaliste journalist correspondant correspondante
+    commissaire commissioner inspecteur inspector capitaine captain sergent sergeant lieutenant
+    colonel shérif sheriff détective detective agent officier officer préfet prefect procureure
+    avocat avocate lawyer attorney porte-parole spokesperson
     """)
 # Capitalised words that begin sentences rather than names.
 NOT_NAMES = STOPWORDS | word_set("""
@@ -94,12 +102,13 @@ def tokens_of(text: str) -> list[str]:
 
 FRENCH_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
 SPEECH_STEM = re.compile("(?:" + "|".join(SPEECH_STEMS) + r")\w{0,4}")
+ELISION = re.compile(r"^(?:qu|[dlnsjmtc])['’]")
 STEM_INITIALS = frozenset(stem[0] for stem in SPEECH_STEMS)
 
 
 def is_speech_verb(token: str) -> bool:
     """`déclaré`, `affirmant`, `said`: a verb of saying (nouns like `déclaration` are not)."""
-    low = token.casefold()
+    low = ELISION.sub("", token.casefold())  # d’expliquer, s’exclamer
     if low in SPEECH_WORDS:
         return True
     if len(low) < 3 or low.translate(FRENCH_ACCENTS)[0] not in STEM_INITIALS:
@@ -138,7 +147,8 @@ class Article:
     full_names: dict[str, str]  # folded -> as first written
     by_end: dict[str, tuple[str, ...]]  # first or last word -> full names
     mid: frozenset[str]  # folded words written with a capital inside a sentence
-    titles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # title key -> names
+    # title key -> (paragraph, name) of each time the article gives that title a name
+    titles: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, paragraphs: Sequence[str]) -> Article:
@@ -164,12 +174,12 @@ class Article:
         )
 
     def _read_titles(self) -> None:
-        titles: dict[str, list[str]] = {}
-        for paragraph in self.paragraphs:
+        titles: dict[str, list[tuple[int, str]]] = {}
+        for p, paragraph in enumerate(self.paragraphs):
             tokens = tokens_of(paragraph)
             for i, token in enumerate(tokens):
                 if _low(token) in TITLES:
-                    self._title(tokens, i, titles)
+                    self._title(tokens, i, p, titles)
         self.titles.update({k: tuple(v) for k, v in titles.items()})
         self.titles.setdefault("", ())  # read: do not read again
 
@@ -185,13 +195,14 @@ class Article:
             i = max(end, i + 1)
 
     @staticmethod
-    def _title(tokens: Sequence[str], i: int, titles: dict[str, list[str]]) -> None:
+    def _title(
+        tokens: Sequence[str], i: int, p: int, titles: dict[str, list[tuple[int, str]]]
+    ) -> None:
         """Record the name a title is given: `le président russe Vladimir Poutine`."""
         key, after = _title_key(tokens, i)
         named = _apposed_name(tokens, after)
         if named:
-            titles.setdefault(key, []).append(named)
-            titles.setdefault(fold(tokens[i]), []).append(named)
+            titles.setdefault(key, []).append((p, named))
 
     def complete(self, name: str) -> str:
         """`Kim` -> `Kim Jong Un` when the article writes exactly one fuller name that way."""
@@ -201,11 +212,12 @@ class Article:
         found = self.by_end.get(key, ())
         return self.full_names[found[0]] if len(found) == 1 else name
 
-    def titled(self, key: str) -> str | None:
+    def titled(self, key: str, paragraph: int) -> str | None:
+        """The name the article last gave this title, up to `paragraph`."""
         if not self.titles:
             self._read_titles()
-        names = {fold(self.complete(n)): self.complete(n) for n in self.titles.get(key, ())}
-        return next(iter(names.values())) if len(names) == 1 else None
+        before = [name for p, name in self.titles.get(key, ()) if p <= paragraph]
+        return self.complete(before[-1]) if before else None
 
 
 def full_names(text: str) -> list[str]:
@@ -235,26 +247,47 @@ def _run(tokens: Sequence[str], i: int) -> tuple[int, int]:
 
 
 def _title_key(tokens: Sequence[str], i: int) -> tuple[str, int]:
-    """`président russe` -> ("president russe", index after); the adjective is optional."""
+    """`le président russe` -> ("m president russe", index after); the adjective is optional.
+
+    The key keeps the gender its French determiner shows: `la ministre` is
+    not `le ministre` named earlier.
+    """
+    gender = GENDER.get(_low(tokens[i - 1]), "") if i else ""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
     if nxt and nxt[0].islower() and _low(nxt) not in NOT_NAMES and _low(nxt) not in PREPOSITIONS:
-        return fold(f"{tokens[i]} {nxt}"), i + 2
-    return fold(tokens[i]), i + 1
+        return f"{gender}{fold(f'{tokens[i]} {nxt}')}", i + 2
+    return f"{gender}{fold(tokens[i])}", i + 1
 
 
 def _apposed_name(tokens: Sequence[str], k: int) -> str | None:
-    """The name after a title: `président russe Vladimir Poutine`, `porte-parole, Dmitri Peskov`."""
-    for j in range(k, min(k + 8, len(tokens))):
+    """The name after a title: `président russe Vladimir Poutine`, `porte-parole, Dmitri Peskov`,
+    `porte-parole du PS Didier Mathus` (a one-word complement before the name is left out).
+    """
+    j = k
+    while j < min(k + 10, len(tokens)):
         token = tokens[j]
         if token == ",":
-            k = j + 1
-            break
+            start, end = _run(tokens, j + 1)
+            return " ".join(tokens[start:end]) if end > start and start == j + 1 else None
+        if token == "(" and ")" in tokens[j : j + 6]:
+            j = tokens.index(")", j) + 1  # "(NC)"
+            continue
         if token in PUNCTUATION:
             return None
-        if j == k and is_capitalised(token):
-            break
-    start, end = _run(tokens, k)
-    return " ".join(tokens[start:end]) if end > start and start == k else None
+        if is_capitalised(token):
+            start, end = _run(tokens, j)
+            if end <= start or start != j:
+                return None
+            if j == k or (tokens[j - 1] == ")" and end - start >= 2):
+                return " ".join(tokens[start:end])
+            if _low(tokens[j - 1]) not in PREPOSITIONS:
+                return None
+            if end - start >= 3:
+                return " ".join(tokens[start + 1 : end])  # "du PS Didier Mathus"
+            j = end  # "du Conseil de sécurité nationale, John Kirby": a complement
+            continue
+        j += 1
+    return None
 
 
 def _name_ending_at(tokens: Sequence[str], j: int) -> Subject:
@@ -335,7 +368,9 @@ def subject_after(tokens: Sequence[str], k: int) -> Subject:
     return NONE
 
 
-def resolve(subject: Subject, article: Article, last_named: str | None) -> str | None:
+def resolve(
+    subject: Subject, article: Article, last_named: str | None, paragraph: int
+) -> str | None:
     """The speaker a subject names: never a guess.
 
     A one-word name that opens its sentence counts unless it is a common
@@ -350,7 +385,7 @@ def resolve(subject: Subject, article: Article, last_named: str | None) -> str |
     if subject.kind == "pronoun":
         return last_named
     if subject.kind == "title":
-        return article.titled(subject.value)
+        return article.titled(subject.value, paragraph)
     return None
 
 
@@ -412,6 +447,9 @@ def subject_before_quote(line: Line, lo: int, hi: int) -> Subject:
     speech = line.speech[lo:hi]
     last = next((v for v in range(len(tokens) - 1, -1, -1) if speech[v]), -1)
     if last < 0:
+        # "Pour Manuel Valls (PS), la loi « … »": the sentence opens with whose view it is.
+        if len(tokens) > 1 and _low(tokens[0]) in VIEW_OF and "," in tokens:
+            return subject_after(tokens, 1)
         return NONE
     if _low(tokens[last]) in ACCORDING:
         nxt = last + 2 if last + 1 < len(tokens) and _low(tokens[last + 1]) == "to" else last + 1

@@ -12,9 +12,10 @@ The speaker comes from the attribution next to the quote, read as tokens:
 
 A speaker is a name as the article writes it, completed from the same
 article when it writes a fuller form (`Kim` → `Kim Jong Un`, `M. Peskov` →
-`Dmitri Peskov`). A pronoun takes the last named speaker of the article; a
-bare title (`le dirigeant nord-coréen`) takes the name the article gave that
-title earlier (`le dirigeant nord-coréen Kim Jong Un`). Anything else gives
+`Dmitri Peskov`). A pronoun takes the last named speaker of the article when
+no one else was named since; a bare title (`le dirigeant nord-coréen`) takes
+the name the article last gave that title, with the same determiner's gender,
+before the quote (`le dirigeant nord-coréen Kim Jong Un`). Anything else gives
 no speaker: never a guess.
 """
 
@@ -229,7 +230,7 @@ def extract_quotes(paragraphs: Sequence[str]) -> tuple[Quote, ...]:
             begin = _sentence(sentences[p0], s0 - 1)[0]
             lo, hi = lines[p0].window(begin, s0 - 1, len(lines[p0].tokens))
             subject = subject_before_quote(lines[p0], max(lo, hi - NEAR), hi)
-        speaker = resolve(subject, article, _still_named(last, masked, (p0, s0)))
+        speaker = resolve(subject, article, _still_named(last, masked, (p0, s0)), p1)
         if speaker is not None:
             last = (speaker, (p1, s1))
         elif subject != NONE:

@@ -25,6 +25,11 @@ FRENCH = [
     ("C'est un partenaire fiable et ancien", None),  # "il" after another person was introduced
     ("conditions préalables à toute discussion", None),  # no verb of saying
     ("Les discussions ont été constructives et franches", "Iouri Ouchakov"),  # "», selon"
+    ("une reprise en main politique", "Patrick Braouezec"),  # "Pour le député … NAME,"
+    ("Pas maintenant et pas comme ça", "Jean-Christophe Lagarde"),  # "le député du … (NC) NAME"
+    ("Ce n'est pas notre droit, ni notre rôle", None),  # "la ministre": never given a name
+    ("ni plan social ni guichet de départs", "Jean-Claude Dassier"),  # "NAME, apposition, est …"
+    ("néfaste et dangereuse pour le pays", "Didier Mathus"),  # "selon le porte-parole du PS NAME"
 ]
 
 ENGLISH = [
