@@ -19,7 +19,7 @@ from briefgen.coverage.chart import Attention, attention
 from briefgen.coverage.entities import Entity, Mention, Recognizer, mentions_of, rank_entities
 from briefgen.coverage.lead import EntryLead, LeadSentence, choose_lead, entry_lead
 from briefgen.coverage.quotes import Carrier, Quote, StoryQuote, extract_quotes, merge_quotes
-from briefgen.coverage.text import Doc, paragraphs_from_markdown
+from briefgen.coverage.text import Doc, paragraphs_from_html, paragraphs_from_markdown
 from briefgen.model import Entry
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "StoryQuote",
     "analyse",
     "doc_of",
+    "paragraphs_from_html",
     "paragraphs_from_markdown",
     "summarise",
 ]
@@ -60,8 +61,12 @@ class StoryCoverage:
     attention: Attention
 
 
-def doc_of(entry: Entry, body: str) -> Doc:
-    """The coverage's view of an entry, given its Markdown body."""
+def doc_of(entry: Entry, paragraphs: tuple[str, ...]) -> Doc:
+    """The coverage's view of an entry, given its body's plain paragraphs.
+
+    `paragraphs_from_markdown(body)` or, cheaper when the body is already
+    rendered, `paragraphs_from_html(html)`: both give the same text.
+    """
     return Doc(
         key=entry.slug,
         outlet=entry.source_name or None,
@@ -70,7 +75,7 @@ def doc_of(entry: Entry, body: str) -> Doc:
         instant=entry.timestamp,
         day=entry.day,
         url=entry.source_url,
-        paragraphs=paragraphs_from_markdown(body),
+        paragraphs=paragraphs,
     )
 
 

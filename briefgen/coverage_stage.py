@@ -1,0 +1,144 @@
+"""The coverage stage of the build: each story's lead, quotes, names and attention over time.
+
+Each entry is analysed once (`coverage.analyse`) and its facts kept in the
+cache, pickled, under a hash of everything they depend on; a story's summary
+is kept under a hash of its members' facts. A build unpickles only the facts
+of the stories whose membership or entries changed, so one edited entry costs
+one analysis and one summary, whatever the size of the briefing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from briefgen.coverage import Doc, EntryFacts, StoryCoverage, analyse, doc_of, summarise
+from briefgen.coverage.chart import Attention, attention
+from briefgen.coverage.entities import Recognizer
+from briefgen.model import Entry
+
+FORMAT = b"coverage 1"  # bump when EntryFacts or the analyses change what they find
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+Mapper = Callable[[Callable[[Item], Result], Sequence[Item]], Iterator[Result]]
+
+
+Summary = tuple[tuple[str, ...], bytes]  # the story's entity keys, its pickled StoryCoverage
+
+
+@dataclass
+class CoverageCache:
+    """What the stage keeps between builds, as bytes: cheap to load whole, unpickled on use."""
+
+    facts: dict[bytes, bytes] = field(default_factory=dict)  # by `facts_key`
+    stories: dict[bytes, Summary] = field(default_factory=dict)  # by `story_key`
+
+
+@dataclass
+class Coverage:
+    """What the site's pages show of their coverage; a story's is unpickled when a page asks.
+
+    `keys[slug]` stands for a story's coverage in a page's signature: it is a
+    hash of everything the coverage was made from.
+    """
+
+    keys: Mapping[str, str]  # story slug -> hex of its `story_key`
+    named_in: Mapping[str, tuple[str, ...]]  # entity key -> slugs of the stories naming it
+    site: Attention  # every entry of the briefing
+    blobs: Mapping[str, bytes]
+    _loaded: dict[str, StoryCoverage] = field(default_factory=dict)
+
+    def story(self, slug: str) -> StoryCoverage:
+        if slug not in self._loaded:
+            self._loaded[slug] = pickle.loads(self.blobs[slug])
+        return self._loaded[slug]
+
+
+def facts_key(doc: Doc, nlp: bool) -> bytes:
+    """Everything an entry's facts depend on."""
+    digest = hashlib.blake2b(FORMAT + (b" nlp" if nlp else b""), digest_size=16)
+    for part in (doc.key, doc.outlet or "", doc.lang, doc.title, doc.url, doc.day.isoformat()):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(repr(doc.instant).encode() + b"\0")
+    for paragraph in doc.paragraphs:
+        digest.update(paragraph.encode("utf-8") + b"\0")
+    return digest.digest()
+
+
+def story_key(keys: Sequence[bytes], labels: tuple[str, str]) -> bytes:
+    """What a story's coverage depends on: its members' facts and the labels of its chart."""
+    digest = hashlib.blake2b("\0".join(labels).encode("utf-8"), digest_size=16)
+    for key in sorted(keys):
+        digest.update(key)
+    return digest.digest()
+
+
+def _serial(job: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[Result]:
+    return map(job, items)
+
+
+def coverage_stage(
+    stories: Mapping[str, Sequence[Entry]],
+    entries: Sequence[Entry],
+    paragraphs: Callable[[Entry], tuple[str, ...]],
+    cache: CoverageCache,
+    *,
+    unnamed: str,
+    others: str,
+    recognizer: Recognizer | None = None,
+    mapper: Mapper[Doc, bytes] = _serial,
+) -> Coverage:
+    """The coverage of each story (slug -> its entries, copies included) and of the whole site.
+
+    `paragraphs(entry)` gives the plain text of its body; `mapper` spreads the
+    analyses over processes (it must keep the order). Entries of no story are
+    not analysed.
+    """
+    members = {entry.slug for group in stories.values() for entry in group}
+    docs = {e.slug: doc_of(e, paragraphs(e)) for e in entries if e.slug in members}
+    nlp = recognizer is not None and recognizer.available()
+    keys = {slug: facts_key(doc, nlp) for slug, doc in docs.items()}
+    todo = sorted(
+        {keys[slug]: doc for slug, doc in docs.items() if keys[slug] not in cache.facts}.items()
+    )
+    job = _Analyse(recognizer if nlp else None)
+    for (key, _doc), blob in zip(todo, mapper(job, [doc for _, doc in todo]), strict=True):
+        cache.facts[key] = blob
+    labels = (unnamed, others)
+    hexes: dict[str, str] = {}
+    blobs: dict[str, bytes] = {}
+    named_in: dict[str, list[str]] = {}
+    live_stories: dict[bytes, Summary] = {}
+    for slug, group in sorted(stories.items()):
+        member_keys = [keys[e.slug] for e in group]
+        skey = story_key(member_keys, labels)
+        summary = cache.stories.get(skey)
+        if summary is None:
+            facts = [pickle.loads(cache.facts[k]) for k in member_keys]
+            made = summarise(facts, unnamed=unnamed, others=others)
+            summary = (tuple(e.key for e in made.entities), pickle.dumps(made, protocol=5))
+        live_stories[skey] = summary
+        hexes[slug], blobs[slug] = skey.hex(), summary[1]
+        for entity in summary[0]:
+            named_in.setdefault(entity, []).append(slug)
+    live = set(keys.values())
+    cache.facts = {k: v for k, v in cache.facts.items() if k in live}
+    cache.stories = live_stories
+    site = attention(
+        [(e.source_name or None, e.day) for e in entries], unnamed=unnamed, others=others
+    )
+    return Coverage(hexes, {k: tuple(v) for k, v in named_in.items()}, site, blobs)
+
+
+@dataclass(frozen=True)
+class _Analyse:
+    """The per-entry job, picklable for worker processes: facts in, pickled bytes out."""
+
+    recognizer: Recognizer | None
+
+    def __call__(self, doc: Doc) -> bytes:
+        facts: EntryFacts = analyse(doc, self.recognizer)
+        return pickle.dumps(facts, protocol=5)
