@@ -57,14 +57,13 @@ class Coverage:
         return self._loaded[slug]
 
 
-def facts_key(doc: Doc, nlp: bool) -> bytes:
-    """Everything an entry's facts depend on."""
+def facts_key(entry: Entry, body: bytes, nlp: bool) -> bytes:
+    """Everything an entry's facts depend on; `body` stands for its body (a hash of it)."""
     digest = hashlib.blake2b(FORMAT + (b" nlp" if nlp else b""), digest_size=16)
-    for part in (doc.key, doc.outlet or "", doc.lang, doc.title, doc.url, doc.day.isoformat()):
+    fields = (entry.slug, entry.source_name, entry.lang, entry.title, entry.source_url)
+    for part in (*fields, entry.day.isoformat(), repr(entry.timestamp)):
         digest.update(part.encode("utf-8") + b"\0")
-    digest.update(repr(doc.instant).encode() + b"\0")
-    for paragraph in doc.paragraphs:
-        digest.update(paragraph.encode("utf-8") + b"\0")
+    digest.update(body)
     return digest.digest()
 
 
@@ -83,6 +82,7 @@ def _serial(job: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[Re
 def coverage_stage(
     stories: Mapping[str, Sequence[Entry]],
     entries: Sequence[Entry],
+    body_key: Callable[[Entry], bytes],
     paragraphs: Callable[[Entry], tuple[str, ...]],
     cache: CoverageCache,
     *,
@@ -93,19 +93,19 @@ def coverage_stage(
 ) -> Coverage:
     """The coverage of each story (slug -> its entries, copies included) and of the whole site.
 
-    `paragraphs(entry)` gives the plain text of its body; `mapper` spreads the
-    analyses over processes (it must keep the order). Entries of no story are
-    not analysed.
+    `body_key(entry)` is a hash of its body, cheap to get; `paragraphs(entry)`
+    its plain text, asked only of entries not in the cache. `mapper` spreads
+    the analyses over processes (it must keep the order). Entries of no story
+    are not analysed.
     """
-    members = {entry.slug for group in stories.values() for entry in group}
-    docs = {e.slug: doc_of(e, paragraphs(e)) for e in entries if e.slug in members}
     nlp = recognizer is not None and recognizer.available()
-    keys = {slug: facts_key(doc, nlp) for slug, doc in docs.items()}
-    todo = sorted(
-        {keys[slug]: doc for slug, doc in docs.items() if keys[slug] not in cache.facts}.items()
-    )
+    members = {e.slug: e for group in stories.values() for e in group}
+    keys = {slug: facts_key(e, body_key(e), nlp) for slug, e in members.items()}
+    missing = {keys[slug]: e for slug, e in members.items() if keys[slug] not in cache.facts}
+    todo = sorted(missing.items(), key=lambda item: item[0])
+    docs = [doc_of(entry, paragraphs(entry)) for _, entry in todo]
     job = _Analyse(recognizer if nlp else None)
-    for (key, _doc), blob in zip(todo, mapper(job, [doc for _, doc in todo]), strict=True):
+    for (key, _entry), blob in zip(todo, mapper(job, docs), strict=True):
         cache.facts[key] = blob
     labels = (unnamed, others)
     hexes: dict[str, str] = {}

@@ -30,8 +30,11 @@ def _stage(
     cache: CoverageCache,
     mapper: Counting,
 ) -> Any:
+    def body_key(entry: Entry) -> bytes:
+        return "\0".join(paragraphs(entry)).encode()
+
     return coverage_stage(
-        stories, entries, paragraphs, cache, unnamed="?", others="Others", mapper=mapper
+        stories, entries, body_key, paragraphs, cache, unnamed="?", others="Others", mapper=mapper
     )
 
 
