@@ -1,8 +1,20 @@
-"""`build()`: configuration -> entries -> model -> pages -> output folder.
+"""`build()`: the one pipeline, for `briefgen build` and for `briefgen serve`.
 
-Every problem of the input is collected before anything is written; the
-output is staged and swapped in whole, so a failed build leaves the previous
-site untouched.
+read the files (stamps, hashes) -> parse and validate front matter -> the model
+-> render the Markdown bodies -> plan the pages -> render the pages that changed
+-> write the bytes that changed -> remove what is gone (one folder swap).
+
+Each stage takes what the one before gives and leaves what it learnt in the
+`Cache`: in memory for the preview, in `.briefgen-cache/` for `briefgen build`.
+Every problem of the input is collected before anything is written; a failed
+or killed build leaves the previous site whole.
+
+A new stage is one line here. A stage that derives from the model (grouping
+stories, say) goes between `build_site` and `plan_pages` and gets the cache
+for free: pages are re-rendered when what they are given changes
+(`deps.Signer` signs whatever the plan puts in a page's context). A stage
+that works on the written site (a search index) goes after `_write` and is
+given `result.written` and `result.removed`.
 """
 
 from __future__ import annotations
@@ -11,20 +23,28 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+import jinja2
+
+from briefgen import i18n
+from briefgen.bodies import render_bodies
+from briefgen.cache import Cache, load_cache, save_cache
 from briefgen.config import CONFIG_FILE, Config
+from briefgen.content import read_content
+from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
-from briefgen.loader import load_entries
 from briefgen.model import Site
-from briefgen.pages import plan_pages
-from briefgen.render import make_environment, render_pages, template_origin, theme_dir
-from briefgen.write import Staging, cannot_write
+from briefgen.output import Writer
+from briefgen.pages import Page, plan_pages
+from briefgen.plain import MARKER, MARKER_TEXT, PlainFile, assets, plain_files
+from briefgen.render import make_environment, render_pages
+from briefgen.write import OutputLock, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
-# Every build writes this file; an output folder that has it may be replaced whole.
-MARKER = ".briefgen"
-MARKER_TEXT = b"Built by briefgen: this folder is replaced whole by each build.\n"
+Kind = Literal["reload", "css", "none"]
+__all__ = ["MARKER", "MARKER_TEXT", "BuildResult", "PlainFile", "assets", "build", "plain_files"]
 
 
 @dataclass
@@ -35,19 +55,18 @@ class BuildResult:
     files: int
     seconds: float
     warnings: list[Diagnostic] = field(default_factory=list)
+    written: tuple[str, ...] = ()  # output files whose bytes changed
+    removed: tuple[str, ...] = ()  # output files that are gone
+    rendered: int = 0  # pages rendered (the others were unchanged)
+    drafts: int = 0  # drafts among the entries (with drafts=True)
 
-
-def load(
-    config: Config, *, drafts: bool = False, strict: bool = False, progress: Progress | None = None
-) -> tuple[Site, list[Diagnostic]]:
-    """Read and validate everything; raise `BriefgenError` with every problem found."""
-    entries, diagnostics = load_entries(
-        config, drafts=drafts, progress=progress("Reading entries") if progress else None
-    )
-    if has_errors(diagnostics, strict=strict):
-        raise BriefgenError(sort_diagnostics(diagnostics))
-    site = build_site(entries, language=config.language)
-    return site, sort_diagnostics(diagnostics)
+    @property
+    def kind(self) -> Kind:
+        """What a browser showing the site must do: nothing, swap the CSS, or reload."""
+        changed = self.written + self.removed
+        if not changed:
+            return "none"
+        return "css" if all(path.endswith(".css") for path in changed) else "reload"
 
 
 def build(
@@ -58,104 +77,124 @@ def build(
     strict: bool = False,
     replace: bool = False,
     progress: Progress | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Build the whole site into `out` (default: the configured output folder).
 
-    An existing output folder is replaced whole, so it must be one that
-    briefgen built (it holds the `MARKER` file) or be empty, unless `replace`.
+    `cache` is what previous builds learnt (the preview keeps one in memory);
+    without it the project's `.briefgen-cache/` is read and written. An
+    existing output folder is replaced whole, so it must be one that briefgen
+    built (it holds the `MARKER` file) or be empty, unless `replace`.
     """
     started = time.perf_counter()
     output = (out or config.output_path).resolve()
     check_output(output, config, replace=replace)
-    site, warnings = load(config, drafts=drafts, strict=strict, progress=progress)
-    env = make_environment(config)
-    pages = plan_pages(site, config)
-    plain, clashes = plain_files(config, {page.output: page.template for page in pages})
-    if clashes:
-        raise BriefgenError(clashes)
+    on_disk = cache is None
+    cache, notes = load_cache(config.root) if cache is None else (cache, [])
     try:
-        with Staging(output) as staging:
-            staging.add_all(
-                render_pages(pages, env, config, progress("Rendering pages") if progress else None)
-            )
-            for relative, item in sorted(plain.items()):
-                staging.add(relative, item.read(), item.origin)
-            files = len(staging.origins)
-            staging.commit()
+        with OutputLock(output):
+            result = _pipeline(config, output, cache, drafts, strict, progress)
+    finally:
+        if on_disk:
+            save_cache(config.root, cache)
+    result.warnings = sort_diagnostics(notes + result.warnings)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _pipeline(
+    config: Config,
+    output: Path,
+    cache: Cache,
+    drafts: bool,
+    strict: bool,
+    progress: Progress | None,
+) -> BuildResult:
+    """The stages, in order: a table of contents."""
+    entries, warnings = read_content(
+        config, cache, drafts=drafts, progress=_bar(progress, "Reading entries")
+    )
+    site = build_site(entries, uncategorised=i18n.strings(config.language)["uncategorised"])
+    bodies = render_bodies(
+        site.entries,
+        unsafe_html=config.unsafe_html,
+        cache=cache.bodies,
+        progress=_bar(progress, "Rendering bodies"),
+    )
+    pages = plan_pages(site, config)
+    plain, problems = plain_files(config, {page.output: page.template for page in pages}, cache)
+    if has_errors(warnings + problems, strict=strict):
+        raise BriefgenError(sort_diagnostics(warnings + problems))
+    env = make_environment(config, bodies)
+    signer = Signer(_entry_digests(cache, site), _settings(config, drafts), Templates(env))
+    writer = Writer(output, cache.outputs if cache.output == str(output) else {})
+    try:
+        rendered = _render(pages, writer, signer, env, config, _bar(progress, "Rendering pages"))
+        for relative, item in sorted(plain.items()):
+            _copy(writer, relative, item)
+        cache.outputs, cache.output = writer.finish(), str(output)
     except OSError as exc:
         raise BriefgenError([cannot_write(exc, output)]) from None
+    finally:
+        writer.close()
     return BuildResult(
         output=output,
         entries=len(site.entries),
         pages=len(pages),
-        files=files,
-        seconds=time.perf_counter() - started,
-        warnings=warnings,
+        files=len(writer.records),
+        seconds=0.0,
+        warnings=sort_diagnostics(warnings + problems),
+        written=tuple(writer.written),
+        removed=tuple(writer.removed),
+        rendered=rendered,
+        drafts=sum(1 for entry in site.entries if entry.draft),
     )
 
 
-@dataclass(frozen=True)
-class PlainFile:
-    """A file copied as it is into the output: theme assets, `static/`, `.nojekyll`, `CNAME`."""
-
-    source: Path | bytes
-    origin: str  # what messages call it: `static/x.css`, `style.css (default theme)`
-
-    def read(self) -> bytes:
-        return self.source if isinstance(self.source, bytes) else self.source.read_bytes()
-
-
-def plain_files(
-    config: Config, page_outputs: Mapping[str, str]
-) -> tuple[dict[str, PlainFile], list[Diagnostic]]:
-    """Every file of the output that is not rendered, and the clashes with rendered pages.
-
-    The one list that `build` and the live preview both write from. `static/`
-    is copied as it is, except `.gitkeep` files; a `.nojekyll` of its own
-    replaces briefgen's. A static file on the path of a rendered page or of a
-    theme asset is an error naming both.
-    """
-    files: dict[str, PlainFile] = {MARKER: PlainFile(MARKER_TEXT, "briefgen")}
-    files[".nojekyll"] = PlainFile(b"", "briefgen")
-    if config.cname:
-        files["CNAME"] = PlainFile((config.cname + "\n").encode(), "briefgen.yaml: cname")
-    for relative, (path, origin) in sorted(assets(config).items()):
-        files[f"assets/{relative}"] = PlainFile(path, origin)
-    clashes: list[Diagnostic] = []
-    static = config.static_path
-    for path in sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []:
-        relative = path.relative_to(static).as_posix()
-        if path.name == ".gitkeep":
-            continue
-        origin = config.shown(path)
-        first = files.get(relative)
-        if first is not None and relative != ".nojekyll":
-            clashes.append(_twice(relative, first.origin, origin))
-        files[relative] = PlainFile(path, origin)
-    for relative in sorted(files.keys() & page_outputs.keys()):
-        clashes.append(
-            _twice(relative, f"template {page_outputs[relative]}", files[relative].origin)
-        )
-    return files, clashes
+def _render(
+    pages: list[Page],
+    writer: Writer,
+    signer: Signer,
+    env: jinja2.Environment,
+    config: Config,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Render the pages whose signature moved; hand every page to the writer as it comes."""
+    todo: list[tuple[Page, bytes]] = []
+    for page in pages:
+        signature = signer.page(page.route, page.template, page.context)
+        if writer.unchanged(page.output, signature):
+            writer.keep(page.output, f"template {page.template}")
+        else:
+            todo.append((page, signature))
+    chosen = [page for page, _signature in todo]
+    for (relative, data, origin), (_page, signature) in zip(
+        render_pages(chosen, env, config, progress),
+        todo,
+        strict=True,
+    ):
+        writer.put(relative, data, origin, signature)
+    return len(todo)
 
 
-def _twice(relative: str, first: str, second: str) -> Diagnostic:
-    return error(
-        second,
-        0,
-        f"the output file {relative} is written twice: by {first} and by {second}",
-        code="duplicate-output",
-    )
+def _copy(writer: Writer, relative: str, item: PlainFile) -> None:
+    if writer.unchanged(relative, item.digest):
+        writer.keep(relative, item.origin)
+    else:
+        writer.put(relative, item.read(), item.origin, item.digest)
 
 
-def assets(config: Config) -> dict[str, tuple[Path, str]]:
-    """The theme's assets merged file by file with the project's `templates/assets/`."""
-    found: dict[str, tuple[Path, str]] = {}
-    for folder in (theme_dir() / "assets", config.templates_path / "assets"):
-        if folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                found[path.relative_to(folder).as_posix()] = (path, template_origin(path, config))
-    return found
+def _entry_digests(cache: Cache, site: Site) -> Mapping[str, bytes]:
+    return {entry.path: cache.content[entry.path].digest for entry in site.entries}
+
+
+def _settings(config: Config, drafts: bool) -> bytes:
+    """Everything every page depends on: the configuration and the build's options."""
+    return digest_bytes(f"{config!r}\0drafts={drafts}".encode())
+
+
+def _bar(progress: Progress | None, label: str) -> Callable[[int, int], None] | None:
+    return progress(label) if progress is not None else None
 
 
 def check_output(output: Path, config: Config, *, replace: bool = False) -> None:
@@ -179,6 +218,11 @@ def check_output(output: Path, config: Config, *, replace: bool = False) -> None
                 f"{output} is inside {config.shown(protected)}/ (expected an output "
                 "folder outside content, templates and static)"
             )
+    if output.exists() and not output.is_dir():
+        raise refuse(
+            f"{output} is a file, not a folder (expected a folder for the site: "
+            "move the file away or choose another output folder)"
+        )
     if replace or not output.is_dir() or (output / MARKER).is_file() or not any(output.iterdir()):
         return
     raise refuse(

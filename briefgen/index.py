@@ -10,15 +10,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from briefgen.i18n import strings
 from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
 from briefgen.slugs import slugify
 
+# The topic of entries that name none: one slug whatever the site's language.
+UNCATEGORISED = "uncategorised"
 
-def build_site(entries: Iterable[Entry], *, language: str) -> Site:
+
+def build_site(entries: Iterable[Entry], *, uncategorised: str = "Uncategorised") -> Site:
+    """The model; `uncategorised` is the display name of the topic of entries that name none."""
     ordered = newest_first(tuple(entries))
-    uncategorised = strings(language)["uncategorised"]
-    topics = _groups("topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))))
+    topics = _groups(
+        "topic",
+        ((t, e) for e in ordered for t in (e.topics or (uncategorised,))),
+        uncategorised=uncategorised,
+    )
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
     stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
@@ -35,13 +41,22 @@ def build_site(entries: Iterable[Entry], *, language: str) -> Site:
     )
 
 
-def group_slug(kind: str, name: str) -> str:
-    """The slug of the topic, tag or outlet called `name` (the kind when nothing is left)."""
+def group_slug(kind: str, name: str, uncategorised: str = "") -> str:
+    """The slug of the topic, tag or outlet called `name` (the kind when nothing is left).
+
+    The topic named `uncategorised` (its display name) is always `UNCATEGORISED`.
+    """
+    if kind == "topic" and uncategorised and name == uncategorised:
+        return UNCATEGORISED
     return slugify(name) or kind
 
 
 def _groups(
-    kind: str, pairs: Iterable[tuple[str, Entry]], *, slugged: bool = True
+    kind: str,
+    pairs: Iterable[tuple[str, Entry]],
+    *,
+    slugged: bool = True,
+    uncategorised: str = "",
 ) -> tuple[Group, ...]:
     """Group by slug (so "Défense" and "defense" are one group); the first name seen wins.
 
@@ -52,7 +67,7 @@ def _groups(
     names: dict[str, str] = {}
     members: dict[str, list[Entry]] = defaultdict(list)
     for name, entry in pairs:
-        slug = group_slug(kind, name) if slugged else name
+        slug = group_slug(kind, name, uncategorised) if slugged else name
         names.setdefault(slug, name)
         bucket = members[slug]
         if not bucket or bucket[-1] is not entry:

@@ -12,16 +12,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from briefgen import fields
 from briefgen.config import Config, closest
 from briefgen.diagnostics import Diagnostic, error, warning
 from briefgen.frontmatter import YamlMapping, split
-from briefgen.markdown import make_parser, render
 from briefgen.model import Entry
 from briefgen.parallel import ordered_map
 from briefgen.slugs import slugify
+from briefgen.sources import project_files
 
 KEYS = (
     "title",
@@ -41,28 +39,29 @@ DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2})-(?=.)")
 Progress = Callable[[int, int], None]
 
 
-def content_files(content: Path) -> list[Path]:
-    """Every Markdown file under `content`, in a stable order; hidden files skipped."""
-    if not content.is_dir():
-        return []
-    return sorted(
-        path
-        for path in content.rglob("*.md")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(content).parts)
-        and path.name.lower() != "readme.md"
+def is_entry(relative: str) -> bool:
+    """A file of `content/` that is an entry: Markdown, not hidden, not a README."""
+    name = relative.rsplit("/", 1)[-1]
+    return (
+        name.endswith(".md")
+        and name.lower() != "readme.md"
+        and not any(part.startswith(".") for part in relative.split("/"))
     )
+
+
+def content_files(config: Config) -> tuple[list[Path], list[Diagnostic]]:
+    """Every entry file of `content/`, in a stable order, and the links and folders skipped."""
+    found, problems = project_files(config.content_path, config.root)
+    return [path for relative, path in found if is_entry(relative)], problems
 
 
 def load_entries(
     config: Config, *, drafts: bool = False, progress: Progress | None = None
 ) -> tuple[list[Entry], list[Diagnostic]]:
     """All entries of the project (drafts only when asked) and every diagnostic."""
-    files = content_files(config.content_path)
-    md = make_parser(unsafe_html=config.unsafe_html)
+    files, diagnostics = content_files(config)
     entries: list[Entry] = []
-    diagnostics: list[Diagnostic] = []
-    loaded = ordered_map(lambda path: load_entry(path, config, md), files, progress)
+    loaded = ordered_map(lambda path: load_entry(path, config), files, progress)
     for entry, problems in loaded:
         diagnostics.extend(problems)
         if entry is not None and (drafts or not entry.draft):
@@ -89,15 +88,19 @@ def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
     return problems
 
 
-def load_entry(
-    path: Path, config: Config, md: MarkdownIt | None = None
-) -> tuple[Entry | None, list[Diagnostic]]:
+def load_entry(path: Path, config: Config) -> tuple[Entry | None, list[Diagnostic]]:
     """Read and validate one content file."""
-    shown = config.shown(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        shown = config.shown(path)
         return None, [error(shown, 0, f"cannot read the file: {exc.strerror}", code="read")]
+    return parse_entry(raw, path, config)
+
+
+def parse_entry(raw: bytes, path: Path, config: Config) -> tuple[Entry | None, list[Diagnostic]]:
+    """Decode, split and validate the bytes of one content file. Pure: no I/O."""
+    shown = config.shown(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -113,14 +116,7 @@ def load_entry(
     document, diagnostics = split(text, shown)
     if document is None:
         return None, diagnostics
-    entry, problems = _validate(
-        document.meta,
-        document.body,
-        shown,
-        path,
-        config,
-        md or make_parser(unsafe_html=config.unsafe_html),
-    )
+    entry, problems = _validate(document.meta, document.body, shown, path, config)
     diagnostics += problems
     return (None if any(d.is_error for d in diagnostics) else entry), diagnostics
 
@@ -148,7 +144,7 @@ class _Checker:
 
 
 def _validate(
-    meta: YamlMapping, body: str, shown: str, path: Path, config: Config, md: MarkdownIt
+    meta: YamlMapping, body: str, shown: str, path: Path, config: Config
 ) -> tuple[Entry | None, list[Diagnostic]]:
     data = meta.data
     check = _Checker(shown, meta)
@@ -214,10 +210,8 @@ def _validate(
         slug = slugify(DATE_PREFIX.sub("", path.stem)) or slugify(title) or "entry"
     if any(p.is_error for p in check.problems) or moment is None:
         return None, check.problems
-    rendered = render(md, body)
     if not summary:
         check.warn("summary", "missing (the first paragraph is used instead)", 1)
-        summary = rendered.first_paragraph
     entry = Entry(
         path=shown,
         slug=slug,
@@ -234,7 +228,6 @@ def _validate(
         summary=summary,
         story=story,
         draft=draft,
-        body_html=rendered.html,
-        words=rendered.words,
+        body=body,
     )
     return entry, check.problems

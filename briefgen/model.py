@@ -33,11 +33,10 @@ class Entry:
     lang: str
     topics: tuple[str, ...]
     tags: tuple[str, ...]
-    summary: str
+    summary: str  # as written; "" lets the body's first paragraph stand in
     story: str
     draft: bool
-    body_html: str
-    words: int
+    body: str  # the Markdown of the body, as written: HTML is made by `briefgen.bodies`
 
     @property
     def timestamp(self) -> float:

@@ -1,20 +1,30 @@
 """Spread a pure, per-item job over the machine's cores, results in input order.
 
-Loading entries and rendering pages are the two long stages of a build; both
-map a function over thousands of independent items. Workers are forked, so
-they inherit the model, the configuration and the Jinja environment instead
-of receiving them pickled; only the items' results travel back. Where fork
-is not available or threads are running, or the work is small, everything
-runs in this process:
-the output is the same bytes either way.
+Parsing entries, rendering bodies and rendering pages map a function over
+thousands of independent items. `ordered_map` runs them in chunks on a
+`concurrent.futures.ProcessPoolExecutor` that lives for one stage of one
+`build()` call. Workers are forked, so they inherit the model, the
+configuration and the Jinja environment instead of receiving them pickled;
+only the chunks' results travel back, streamed in order to the caller (the
+writer), at most a few chunks ahead. Where fork is not available, threads are
+running, or the work is small, everything runs in this process: the output is
+the same bytes either way.
+
+Workers reset SIGINT and SIGTERM to their defaults as they start: a handler
+installed by the command (the preview stops on SIGTERM by raising
+`KeyboardInterrupt`) must not run in a worker, where it would print stray
+tracebacks or swallow the signal the pool uses to stop it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -23,9 +33,7 @@ Result = TypeVar("Result")
 # below this many items a worker pool costs more than it saves
 MIN_ITEMS = 400
 CHUNK = 64
-
-# the job of a worker process, set once when the worker starts (fork: never pickled)
-_job: Callable[[Any], Any] | None = None
+AHEAD = 3  # chunks in flight per worker: bounds what waits in memory for the writer
 
 
 def workers() -> int:
@@ -44,21 +52,49 @@ def ordered_map(
     """`job(item)` for every item, in order, over several processes when that pays."""
     jobs = min(workers(), len(items) // CHUNK + 1)
     total = len(items)
+    if progress is not None and total:
+        progress(0, total)  # the bar shows as the stage starts, whatever happens next
     if jobs < 2 or total < MIN_ITEMS or not _can_fork():
         for done, item in enumerate(items, 1):
             yield job(item)
             if progress is not None:
                 progress(done, total)
         return
-    chunks = [items[start : start + CHUNK] for start in range(0, total, CHUNK)]
+    yield from _pooled(job, items, jobs, progress)
+
+
+def _pooled(
+    job: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[Result]:
+    total = len(items)
+    starts = iter(range(0, total, CHUNK))
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start, initargs=(job,)) as pool:
+    # `job` reaches the workers through fork, as an argument of their initializer: never pickled
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(job,)) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+
+        def submit() -> None:
+            start = next(starts, None)
+            if start is not None:
+                pending.append(pool.submit(_run_chunk, items[start : start + CHUNK]))
+
+        for _ in range(jobs * AHEAD):
+            submit()
         done = 0
-        for results in pool.imap(_run_chunk, chunks):
-            yield from results
-            done += len(results)
-            if progress is not None:
-                progress(done, total)
+        try:
+            while pending:
+                results = pending.popleft().result()
+                submit()
+                yield from results
+                done += len(results)
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _can_fork() -> bool:
@@ -67,11 +103,19 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+class _Worker:
+    """The job of this worker process, set once by `_start` as the worker begins."""
+
+    job: Callable[[Any], Any] | None = None
+
+
 def _start(job: Callable[[Any], Any]) -> None:
-    global _job
-    _job = job
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _Worker.job = job
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
-    assert _job is not None, "the worker was started without a job"
-    return [_job(item) for item in chunk]
+    job = _Worker.job
+    assert job is not None, "the worker was started without a job"
+    return [job(item) for item in chunk]

@@ -8,22 +8,23 @@ Autoescape is on and undefined variables are errors. A project's own
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from babel.dates import format_date
 
 from briefgen import i18n, urls
+from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error
 from briefgen.index import group_slug
-from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
+from briefgen.model import Day, Entry
 from briefgen.pages import Page, by_day
 from briefgen.parallel import ordered_map
 from briefgen.slugs import slugify
+from briefgen.urls import route_of
 
 Progress = Callable[[int, int], None]
 
@@ -44,7 +45,11 @@ def template_dirs(config: Config) -> list[Path]:
     return dirs
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(
+    config: Config, bodies: Mapping[str, Body] | None = None
+) -> jinja2.Environment:
+    """The theme's environment; `bodies` (by entry path) are what `body(entry)` shows."""
+    shown: Mapping[str, Body] = bodies if bodies is not None else {}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -63,8 +68,12 @@ def make_environment(config: Config) -> jinja2.Environment:
         absolute=linker.absolute,
         route_of=route_of,
         link_to=lambda item: linker.link(route_of(item)),
-        link_group=lambda kind, name: linker.link(urls.group_route(kind, group_slug(kind, name))),
+        link_group=lambda kind, name: linker.link(
+            urls.group_route(kind, group_slug(kind, name, ui["uncategorised"]))
+        ),
         absolute_to=lambda item: linker.absolute(route_of(item)),
+        body=lambda entry: shown[entry.path],
+        summary=lambda entry: summary_of(entry, shown),
         count=lambda n, one, many: f"{n}\u00a0{ui[one] if _one(config.language, n) else ui[many]}",
     )
     env.filters.update(
@@ -87,20 +96,6 @@ def make_environment(config: Config) -> jinja2.Environment:
 
 def _one(lang: str, n: int) -> bool:
     return i18n.plural(lang, n, "1", "n") == "1"
-
-
-def route_of(item: Any) -> str:
-    if isinstance(item, Entry):
-        return urls.article(item)
-    if isinstance(item, Group | GroupSummary):
-        return urls.group(item)
-    if isinstance(item, Day | date):
-        return urls.day(item)
-    if isinstance(item, Month):
-        return urls.month(item)
-    if isinstance(item, Year):
-        return urls.year(item)
-    raise TypeError(f"no page for {item!r}")
 
 
 def _calendar_day(value: object, name: str) -> date:

@@ -27,16 +27,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from briefgen import incremental
-from briefgen.config import CONFIG_FILE, Config
-from briefgen.diagnostics import BriefgenError, error
+from briefgen.build import BuildResult, build
+from briefgen.cache import Cache
+from briefgen.config import CONFIG_FILE, Config, read_config
+from briefgen.diagnostics import BriefgenError, Diagnostic, error, sort_diagnostics
 from briefgen.watch import Watcher
 
 RESERVED = "/__briefgen__/"
@@ -319,27 +320,47 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one build of the preview did: `build()`'s result, or the problems that stopped it."""
+
+    result: BuildResult | None = None
+    errors: tuple[Diagnostic, ...] = ()
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self.errors) if self.result is None else self.result.warnings
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return self.result.written if self.result is not None else ()
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return self.result.removed if self.result is not None else ()
+
+    @property
+    def rendered(self) -> int:
+        return self.result.rendered if self.result is not None else 0
+
+    @property
+    def kind(self) -> str:
+        """`failed`, or what the open tabs must do: `none`, `css` or `reload`."""
+        return "failed" if self.result is None else self.result.kind
+
+
+@dataclass(frozen=True)
 class Rebuild:
     """One build of the preview, as the command reports it."""
 
-    outcome: incremental.Outcome
+    outcome: Outcome
     seconds: float
     recovered: bool = False  # it succeeded after a failed build
     entries: int = 0  # the entries in the site (with --drafts, the drafts too)
     drafts: int = 0  # how many of them are drafts
+    config: Config | None = None  # the settings it was built with
 
 
 Report = Callable[[Rebuild], None]
-
-
-def site_entries(state: incremental.State) -> tuple[int, int]:
-    """`(entries, drafts)` in the site: drafts count only when they are built."""
-    entries = [
-        loaded.entry
-        for loaded in state.files.values()
-        if loaded.entry is not None and (state.drafts or not loaded.entry.draft)
-    ]
-    return len(entries), sum(1 for entry in entries if entry.draft)
 
 
 def edited_since(config: Config, moment: float) -> set[Path]:
@@ -366,9 +387,10 @@ class Preview:
     ) -> None:
         self.hub = Hub()
         self.output = Path(tempfile.mkdtemp(prefix="briefgen-serve-")).resolve()
-        self.state = incremental.State(
-            config=config, output=self.output, drafts=drafts, reconfigure=True
-        )
+        self.config = config
+        self.drafts = drafts
+        self.cache = Cache()  # what the builds of this preview remember, in memory
+        self._entries = (0, 0)
         try:
             self.server = _bind(host, port, self.output, self.hub, self._base_path)
         except BaseException:
@@ -380,7 +402,7 @@ class Preview:
         self._failed = False
 
     def _base_path(self) -> str:
-        return self.state.config.base_path
+        return self.config.base_path
 
     @property
     def url(self) -> str:
@@ -388,7 +410,7 @@ class Preview:
         host = address[0] if isinstance(address[0], str) else address[0].decode()
         port = address[1]
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}{self.state.config.base_path}"
+        return f"http://{shown}:{port}{self.config.base_path}"
 
     def start(self) -> Rebuild:
         """Build everything, then serve and watch.
@@ -398,13 +420,13 @@ class Preview:
         """
         started = time.time()
         first = self._rebuild(set())
-        self.watcher = Watcher(self.state.config, self.output)
-        self.watcher.start(self.state.config)
+        self.watcher = Watcher(self.config, self.output)
+        self.watcher.start(self.config)
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
         )
         self._thread.start()
-        missed = edited_since(self.state.config, started)
+        missed = edited_since(self.config, started)
         return self._rebuild(missed) if missed else first
 
     def run(self, report: Report, stop: threading.Event) -> None:
@@ -417,30 +439,40 @@ class Preview:
 
     def _rebuild(self, changed: set[Path]) -> Rebuild:
         started = time.perf_counter()
-        # a watched folder that appeared, went or moved is watched afresh and read again
+        # a watched folder that appeared, went or moved is watched afresh
         if self.watcher is not None:
-            changed |= self.watcher.follow(self.state.config, changed)
-        outcome = self._attempt(changed)
-        self.state = outcome.state
+            self.watcher.follow(self.config, changed)
+        outcome = self._attempt()
         # a new briefgen.yaml may name other folders: watch them, and read them once more
         # in case they changed before their watch started
         if self.watcher is not None:
-            for folder in sorted(self.watcher.follow(self.state.config)):
+            for folder in sorted(self.watcher.follow(self.config)):
                 self.watcher.changes.put(folder)
         failed_before, self._failed = self._failed, outcome.kind == "failed"
         if self._failed:
             self.hub.publish("failed", [str(d) for d in outcome.errors])
         elif failed_before or outcome.kind != "none":
             self.hub.publish("reload" if failed_before else outcome.kind, [])
-        entries, drafts = site_entries(outcome.state)
+        if outcome.result is not None:
+            self._entries = (outcome.result.entries, outcome.result.drafts)
         seconds = time.perf_counter() - started
         recovered = failed_before and not self._failed
-        return Rebuild(outcome, seconds, recovered, entries, drafts)
+        return Rebuild(outcome, seconds, recovered, *self._entries, config=self.config)
 
-    def _attempt(self, changed: set[Path]) -> incremental.Outcome:
+    def _attempt(self) -> Outcome:
+        """Read the configuration again and build: the whole pipeline is `build()`."""
+        config, problems = read_config(self.config.root)
+        if config is None or any(d.is_error for d in problems):
+            return Outcome(errors=tuple(sort_diagnostics(problems)))
+        self.config = config
         try:
-            return incremental.rebuild(self.state, changed)
+            result = build(
+                config, out=self.output, drafts=self.drafts, replace=True, cache=self.cache
+            )
+        except BriefgenError as exc:
+            return Outcome(errors=tuple(d for d in exc.diagnostics if d.is_error))
         except Exception as exc:  # the preview outlives a bug in briefgen; it is reported
+            self.cache = Cache()
             problem = error(
                 "",
                 0,
@@ -448,8 +480,8 @@ class Preview:
                 f"{type(exc).__name__}: {exc}",
                 code="internal",
             )
-            state = replace(self.state, all_pages=True, all_plain=True, env=None)
-            return incremental.Outcome(state, diagnostics=(problem,))
+            return Outcome(errors=(problem,))
+        return Outcome(result)
 
     def close(self) -> None:
         """Stop watching and serving, close the streams, remove the temporary folder."""

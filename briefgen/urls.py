@@ -52,6 +52,21 @@ def year(value: Year) -> str:
     return f"dates/{value.year:04d}/"
 
 
+def route_of(item: object) -> str:
+    """The route of the page that shows `item`: what templates ask with `link_to(item)`."""
+    if isinstance(item, Entry):
+        return article(item)
+    if isinstance(item, Group | GroupSummary):
+        return group(item)
+    if isinstance(item, Day | date):
+        return day(item)
+    if isinstance(item, Month):
+        return month(item)
+    if isinstance(item, Year):
+        return year(item)
+    raise TypeError(f"no page for {type(item).__name__}")
+
+
 def output_file(route: str) -> str:
     """`articles/x/` -> `articles/x/index.html`; `feed.xml` -> `feed.xml`. Never leaves the root."""
     path = route + "index.html" if route == "" or route.endswith("/") else route

@@ -1,13 +1,30 @@
-"""Writing the output: staged, atomic, never two writes to one path.
+"""Writing the output: staged, atomic, never two writes to one path, one build at a time.
 
-A full build writes every file into a staging folder beside the output and
-then swaps the two folders, so a failed or killed build leaves the previous
-site whole and stale files disappear with the old folder. `write_file`
-writes one file through a temporary file and `os.replace`.
+A build that changes anything writes its files into a staging folder beside
+the output (unchanged files are hard links to those of the current output,
+so their bytes and modification times stay as they were), then swaps the two
+folders in one step and removes the old one. Why this is safe:
+
+- the swap is `renameat2(RENAME_EXCHANGE)`: the output path names the old
+  site or the new one at every instant, never nothing. Where the system
+  cannot exchange, the old site is renamed aside then the new one in place;
+  a build killed between the two renames leaves the old site aside, and the
+  next build puts it back before anything else (`_remove_leftovers`);
+- a hard link is the same file, not a copy: the previous site is never
+  modified (every changed file is a new file in the staging folder), so the
+  links in staging see exactly the bytes the cache recorded for them;
+- builds of one output take `OutputLock` first; only its holder removes
+  staging or old folders left by killed builds, so a build never deletes
+  the staging folder of a build that is still running.
+
+`write_file` writes one file through a temporary file and `os.replace`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
@@ -19,6 +36,7 @@ from briefgen.diagnostics import BriefgenError, Diagnostic, error
 
 STAGING_PREFIX = ".briefgen-staging-"
 OLD_PREFIX = ".briefgen-old-"
+LOCK_PREFIX = ".briefgen-lock-"
 
 
 @lru_cache(maxsize=1)
@@ -49,33 +67,113 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
-class Staging:
-    """Collects the files of one build in a folder beside `output`, then swaps it in.
+class OutputLock:
+    """An exclusive lock on one output folder, held for a whole build.
 
-    Use as a context manager: on an exception the staging folder is removed
-    and `output` is left as it was.
+    The lock is a file beside the output, locked with `flock` (released by
+    the system if the build dies) and removed on release; a build that
+    opened a lock file just removed by another sees that the path no longer
+    names its file, and tries again.
     """
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
+        self.path = self.output.parent / f"{LOCK_PREFIX}{self.output.name}"
+        self.fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        while self.fd is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+                raise BriefgenError(
+                    [
+                        error(
+                            str(self.output),
+                            0,
+                            "another build is writing this folder (expected one build at "
+                            "a time: wait for it to finish and build again)",
+                            code="locked",
+                        )
+                    ]
+                ) from None
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self.fd = fd
+            else:  # removed by the build that held it: lock the new file
+                os.close(fd)
+        return self
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        if self.fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self.fd)
+            self.fd = None
+
+
+class Staging:
+    """Collects the files of one build in a folder beside `output`, then swaps it in.
+
+    Use as a context manager: on an exception the staging folder is removed
+    and `output` is left as it was. It takes the output's lock unless the
+    caller holds it (`locked=True`).
+    """
+
+    def __init__(self, output: Path, *, locked: bool = False) -> None:
+        self.output = output.resolve()
         self.origins: dict[str, str] = {}
         self.root: Path | None = None
+        self._lock = None if locked else OutputLock(self.output)
 
     def __enter__(self) -> Staging:
+        if self._lock is not None:
+            self._lock.__enter__()
+        try:
+            self._open()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _open(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(self.output)
+        remove_leftovers(self.output)
         self.root = Path(
             tempfile.mkdtemp(dir=self.output.parent, prefix=f"{STAGING_PREFIX}{self.output.name}-")
         )
         os.chmod(self.root, 0o777 & ~_umask())
-        return self
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
         if self.root is not None and self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.__exit__(kind, value, tb)
 
     def add(self, relative: str, data: bytes, origin: str) -> None:
         """Stage one file; a second write to the same path is an error naming both origins."""
+        target = self._claim(relative, origin)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def link(self, relative: str, source: Path, origin: str) -> None:
+        """Stage the file `source` of the current output as it is: a hard link (a copy
+        keeping its modification time where links are refused)."""
+        target = self._claim(relative, origin)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    def _claim(self, relative: str, origin: str) -> Path:
         target = self._target(relative)
         key = target.relative_to(self._root()).as_posix()
         first = self.origins.get(key)
@@ -91,8 +189,7 @@ class Staging:
                 ]
             )
         self.origins[key] = origin
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        return target
 
     def add_all(self, files: Iterable[tuple[str, bytes, str]]) -> None:
         for relative, data, origin in files:
@@ -101,8 +198,12 @@ class Staging:
     def commit(self) -> None:
         """Swap the staging folder in place of the output folder."""
         root = self._root()
+        if self.output.is_dir() and not self.output.is_symlink() and _exchange(root, self.output):
+            self.root = None
+            shutil.rmtree(root, ignore_errors=True)  # the previous site, now in `root`
+            return
         old = None
-        if self.output.exists():
+        if self.output.exists() or self.output.is_symlink():
             old = Path(
                 tempfile.mkdtemp(dir=self.output.parent, prefix=f"{OLD_PREFIX}{self.output.name}-")
             )
@@ -125,8 +226,27 @@ class Staging:
         return self._root().joinpath(*pure.parts)
 
 
-def _remove_leftovers(output: Path) -> None:
-    """Clean up after a killed build: restore a site it had moved aside, drop its staging."""
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux `renameat2`); False where it is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def remove_leftovers(output: Path) -> None:
+    """Clean up after a killed build: restore a site it had moved aside, drop its staging.
+
+    Called only by the holder of the output's lock: no other build is running."""
     olds = sorted(p for p in output.parent.glob(f"{OLD_PREFIX}{output.name}-*") if p.is_dir())
     if not output.exists() and olds:
         os.replace(olds[-1], output)

@@ -10,11 +10,28 @@ after which its diff is read in review like any other change.
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "embed"}
+
+
+def text_lines(label: str, text: str, tags: list[str] | None = None) -> list[str]:
+    """A text as the golden file shows it: its size, its start and end, a hash of the whole."""
+    words = " ".join(text.split())
+    digest = hashlib.sha256(words.encode()).hexdigest()[:12]
+    counts = ""
+    if tags is not None:
+        shown = sorted({t for t in tags})
+        counts = ", elements: " + " ".join(f"{t}×{tags.count(t)}" for t in shown)
+    return [
+        f"  {label}: {len(words.split())} words, sha256 {digest}{counts}",
+        f"  {label} starts: {words[:70]}",
+        f"  {label} ends: {words[-50:]}",
+    ]
 
 
 class _Page(HTMLParser):
@@ -29,9 +46,18 @@ class _Page(HTMLParser):
         self.internal: set[str] = set()
         self._capture: str | None = None
         self._text: list[str] = []
+        # the body of an article: its elements and its text, to catch a body shown escaped
+        self._body_depth = 0
+        self.body_tags: list[str] = []
+        self.body_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        if self._body_depth:
+            self.body_tags.append(tag)
+            self._body_depth += tag not in VOID
+        elif tag == "div" and "body" in values.get("class", "").split():
+            self._body_depth = 1
         if tag == "html":
             self.lang = values.get("lang", "")
         elif tag == "link" and values.get("rel") == "canonical":
@@ -49,6 +75,8 @@ class _Page(HTMLParser):
             self._capture, self._text = tag, []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._body_depth and tag not in VOID:
+            self._body_depth -= 1
         if tag == self._capture:
             text = " ".join("".join(self._text).split())
             if tag == "title":
@@ -58,6 +86,8 @@ class _Page(HTMLParser):
             self._capture = None
 
     def handle_data(self, data: str) -> None:
+        if self._body_depth:
+            self.body_text.append(data)
         if self._capture:
             self._text.append(data)
 
@@ -72,6 +102,8 @@ def describe_html(path: Path) -> list[str]:
         lines.append(f"  times: {', '.join(page.times)}")
     lines.append(f"  internal links: {len(page.internal)}")
     lines.extend(f"  external: {href}" for href in page.external)
+    if page.body_text or page.body_tags:
+        lines.extend(text_lines("body", "".join(page.body_text), page.body_tags))
     return lines
 
 
@@ -84,6 +116,11 @@ def describe_feed(path: Path) -> list[str]:
     ]
     for entry in root.findall(f"{ATOM}entry"):
         lines.append(f"  entry: {entry.findtext(f'{ATOM}published')} {entry.findtext(f'{ATOM}id')}")
+        lines.extend(text_lines("summary", entry.findtext(f"{ATOM}summary") or ""))
+        # the content is HTML carried as text: parse it as a browser of the feed would
+        content = _Page()
+        content.feed('<div class="body">' + (entry.findtext(f"{ATOM}content") or "") + "</div>")
+        lines.extend(text_lines("content", "".join(content.body_text), content.body_tags))
     return lines
 
 

@@ -27,8 +27,7 @@ def make_entry(slug: str, when: datetime, **fields: object) -> Entry:
         "summary": "",
         "story": "",
         "draft": False,
-        "body_html": "",
-        "words": 0,
+        "body": "",
     }
     values.update(fields)
     return Entry(**values)  # type: ignore[arg-type]
@@ -37,7 +36,7 @@ def make_entry(slug: str, when: datetime, **fields: object) -> Entry:
 def test_days_are_taken_in_the_site_time_zone_once() -> None:
     # 23:30 at -08:00 is 08:30 the next day in Paris: one day, never two.
     late = make_entry("late", datetime(2023, 9, 13, 23, 30, tzinfo=timezone(timedelta(hours=-8))))
-    site = build_site([late], language="fr")
+    site = build_site([late], uncategorised="Non classé")
     assert [d.day for d in site.days] == [date(2023, 9, 14)]
     assert [m.month for y in site.years for m in y.months] == [9]
 
@@ -49,7 +48,7 @@ def test_entries_are_newest_first_with_a_stable_tie_break() -> None:
         make_entry("a", when),
         make_entry("c", when - timedelta(hours=1)),
     ]
-    site = build_site(entries, language="fr")
+    site = build_site(entries, uncategorised="Non classé")
     assert [e.slug for e in site.entries] == ["a", "b", "c"]
     assert [e.slug for e in site.days[0].entries] == ["a", "b", "c"]
 
@@ -61,14 +60,15 @@ def test_topics_group_by_slug_and_default_to_uncategorised() -> None:
         make_entry("b", when - timedelta(hours=1), topics=("defense", "Diplomatie")),
         make_entry("c", when, topics=()),
     ]
-    site = build_site(entries, language="fr")
+    site = build_site(entries, uncategorised="Non classé")
     assert [(t.name, t.slug, [e.slug for e in t.entries]) for t in site.topics] == [
         ("Défense", "defense", ["a", "b"]),
         ("Diplomatie", "diplomatie", ["b"]),
-        ("Non classé", "non-classe", ["c"]),
+        ("Non classé", "uncategorised", ["c"]),
     ]
-    english = build_site(entries[2:], language="en")
-    assert [t.name for t in english.topics] == ["Uncategorised"]
+    # one slug whatever the language: only the display name follows it
+    english = build_site(entries[2:])
+    assert [(t.name, t.slug) for t in english.topics] == [("Uncategorised", "uncategorised")]
 
 
 def test_sources_tags_and_stories() -> None:
@@ -80,7 +80,7 @@ def test_sources_tags_and_stories() -> None:
         ),
         make_entry("c", when),
     ]
-    site = build_site(entries, language="fr")
+    site = build_site(entries, uncategorised="Non classé")
     assert [(s.name, s.slug) for s in site.sources] == [
         ("Al Jazeera", "al-jazeera"),
         ("Euronews", "euronews"),
@@ -92,7 +92,7 @@ def test_sources_tags_and_stories() -> None:
 def test_years_and_months_are_newest_first() -> None:
     entries = [make_entry(f"e{m}", datetime(2023, m, 1, 12, tzinfo=UTC)) for m in (1, 3, 12)]
     entries.append(make_entry("old", datetime(2022, 6, 1, 12, tzinfo=UTC)))
-    site = build_site(entries, language="fr")
+    site = build_site(entries, uncategorised="Non classé")
     assert [(y.year, [m.month for m in y.months]) for y in site.years] == [
         (2023, [12, 3, 1]),
         (2022, [6]),

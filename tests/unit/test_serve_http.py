@@ -463,7 +463,7 @@ def test_a_new_content_dir_in_the_config_is_watched(tmp_path: Path) -> None:
     with previewing(project) as (preview, first, wait):
         assert first.entries == 2
         (project / "briefgen.yaml").write_text('title: "Desk"\ncontent_dir: articles\n')
-        wait(lambda done: done.outcome.state.config.content_dir == "articles")
+        wait(lambda done: done.config is not None and done.config.content_dir == "articles")
         write_tree(project, {"articles/new.md": ENTRY.replace("Coopération", "Nouvelle")})
         wait(entries(3))
         # and the old folder is no longer watched

@@ -1,15 +1,21 @@
-"""Incremental rebuilds: only what a change touches is rendered and written."""
+"""Rebuilds with a cache: only what a change touches is rendered and written.
+
+`build()` is the one pipeline; these tests give it an in-memory cache, as the
+live preview does, and compare what it writes with a build from scratch.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
-from briefgen import incremental
-from briefgen.build import MARKER, build
-from briefgen.config import load_config
+from briefgen.build import MARKER, BuildResult, build
+from briefgen.cache import Cache
+from briefgen.config import load_config, read_config
+from briefgen.diagnostics import BriefgenError, Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,9 +61,52 @@ def project(make_project: Callable[[dict[str, str | bytes]], Path]) -> Path:
     return make_project(dict(FILES))
 
 
+@dataclass
+class Built:
+    """One build with a cache, as the preview makes it: a result, or the errors that stopped it."""
+
+    project: Path
+    out: Path
+    cache: Cache
+    result: BuildResult | None = None
+    errors: list[Diagnostic] = field(default_factory=list)
+    drafts: bool = False
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return self.result.written if self.result else ()
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return self.result.removed if self.result else ()
+
+    @property
+    def rendered(self) -> int:
+        return self.result.rendered if self.result else 0
+
+    @property
+    def kind(self) -> str:
+        return self.result.kind if self.result else "failed"
+
+    def again(self) -> Built:
+        """Build again with the same cache, reading the configuration again."""
+        config, problems = read_config(self.project)
+        if config is None or any(d.is_error for d in problems):
+            return replace(self, result=None, errors=[d for d in problems if d.is_error])
+        try:
+            result = build(config, out=self.out, cache=self.cache, drafts=self.drafts)
+        except BriefgenError as exc:
+            return replace(self, result=None, errors=[d for d in exc.diagnostics if d.is_error])
+        return replace(self, result=result, errors=[])
+
+
+def start(project: Path, out: Path, drafts: bool = False) -> Built:
+    return Built(project, out, Cache(), drafts=drafts).again()
+
+
 @pytest.fixture
-def first(project: Path, tmp_path: Path) -> incremental.Outcome:
-    outcome = incremental.initial(load_config(project), tmp_path / "out")
+def first(project: Path, tmp_path: Path) -> Built:
+    outcome = start(project, tmp_path / "out")
     assert outcome.errors == []
     return outcome
 
@@ -84,39 +133,39 @@ def assert_same_as_a_full_build(project: Path, out: Path, tmp_path: Path) -> Non
 
 
 def test_the_first_build_writes_what_build_writes(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
     assert first.kind == "reload"
-    assert sorted(first.written) == sorted(outputs(first.state.output))
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert sorted(first.written) == sorted(outputs(first.out))
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
-def test_nothing_changed_renders_and_writes_nothing(first: incremental.Outcome) -> None:
-    again = incremental.rebuild(first.state, [])
+def test_nothing_changed_renders_and_writes_nothing(first: Built) -> None:
+    again = first.again()
     assert (again.kind, again.written, again.removed, again.rendered) == ("none", (), (), 0)
 
 
 def test_an_edited_body_rewrites_its_page_and_the_feeds_only(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
-    path = change(project, GAMMA, "Body.", "A new paragraph.")
-    after = incremental.rebuild(first.state, [path])
+    change(project, GAMMA, "Body.", "A new paragraph.")
+    after = first.again()
     assert after.kind == "reload"
     assert set(after.written) == {
         "articles/gamma/index.html",
         "feed.xml",
         "topics/economie/feed.xml",
     }
-    assert "A new paragraph." in (first.state.output / "articles/gamma/index.html").read_text()
+    assert "A new paragraph." in (first.out / "articles/gamma/index.html").read_text()
     assert after.rendered < len(first.written) / 2
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
 def test_an_edited_title_rewrites_its_page_and_the_lists_that_show_it(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
-    path = change(project, GAMMA, 'title: "Gamma"', 'title: "Gamma renamed"')
-    after = incremental.rebuild(first.state, [path])
+    change(project, GAMMA, 'title: "Gamma"', 'title: "Gamma renamed"')
+    after = first.again()
     written = set(after.written)
     assert {
         "articles/gamma/index.html",
@@ -137,43 +186,39 @@ def test_an_edited_title_rewrites_its_page_and_the_lists_that_show_it(
         "assets/style.css",
     }
     assert len(written) < len(first.written) / 2
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
-def test_an_entry_in_a_story_rewrites_the_rest_of_its_coverage(
-    project: Path, first: incremental.Outcome
-) -> None:
-    path = change(project, "content/2023/09/14-alpha.md", 'title: "Alpha"', 'title: "Alpha 2"')
-    after = incremental.rebuild(first.state, [path])
+def test_an_entry_in_a_story_rewrites_the_rest_of_its_coverage(project: Path, first: Built) -> None:
+    change(project, "content/2023/09/14-alpha.md", 'title: "Alpha"', 'title: "Alpha 2"')
+    after = first.again()
     assert {"articles/alpha/index.html", "articles/beta/index.html"} <= set(after.written)
     assert "articles/gamma/index.html" not in after.written
 
 
-def test_a_template_change_renders_every_page(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+def test_a_template_change_renders_exactly_the_pages_that_use_it(
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
     theme = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
     target = project / "templates" / "base.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(theme.replace("<body>", "<body><p>edited</p>", 1), encoding="utf-8")
-    after = incremental.rebuild(first.state, [target])
+    after = first.again()
     pages = [p for p in first.written if p.endswith(".html")]
-    assert after.rendered == len(
-        [p for p in first.written if not p.startswith("assets/") and p not in (".nojekyll", MARKER)]
-    )
+    assert MARKER in first.written
+    # every HTML page extends base.html; the feeds, the sitemap and robots.txt do not
+    assert after.rendered == len(pages)
     assert sorted(p for p in after.written) == sorted(pages)
     for page in pages:
-        assert "<p>edited</p>" in (first.state.output / page).read_text(encoding="utf-8")
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+        assert "<p>edited</p>" in (first.out / page).read_text(encoding="utf-8")
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
-def test_a_removed_entry_deletes_its_page(
-    project: Path, first: incremental.Outcome, tmp_path: Path
-) -> None:
+def test_a_removed_entry_deletes_its_page(project: Path, first: Built, tmp_path: Path) -> None:
     path = project / "content/2022/11/01-theta.md"
     path.unlink()
-    after = incremental.rebuild(first.state, [path])
-    out = first.state.output
+    after = first.again()
+    out = first.out
     assert "articles/theta/index.html" in after.removed
     assert "dates/2022/11/01/index.html" in after.removed
     assert not (out / "articles" / "theta").exists()
@@ -181,99 +226,95 @@ def test_a_removed_entry_deletes_its_page(
     assert_same_as_a_full_build(project, out, tmp_path)
 
 
-def test_an_added_entry_writes_its_page(
-    project: Path, first: incremental.Outcome, tmp_path: Path
-) -> None:
+def test_an_added_entry_writes_its_page(project: Path, first: Built, tmp_path: Path) -> None:
     path = project / "content/2023/09/15-iota.md"
     path.write_text(entry("Iota", "2023-09-15", "[Nouveau]"), encoding="utf-8")
-    after = incremental.rebuild(first.state, [path])
+    after = first.again()
     assert {
         "articles/iota/index.html",
         "topics/nouveau/index.html",
         "dates/2023/09/15/index.html",
         "dates/2023/09/14/index.html",
     } <= set(after.written)
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
 def test_a_broken_entry_writes_nothing_and_its_fix_brings_everything_back(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
-    before = outputs(first.state.output)
-    edited = change(project, GAMMA, "Body.", "Edited while broken.")
-    broken = change(project, GAMMA, "date: 2023-09-13", "date: 13/09/2023")
-    failed = incremental.rebuild(first.state, [edited, broken])
+    before = outputs(first.out)
+    change(project, GAMMA, "Body.", "Edited while broken.")
+    change(project, GAMMA, "date: 2023-09-13", "date: 13/09/2023")
+    failed = first.again()
     assert failed.kind == "failed"
     assert [str(d) for d in failed.errors] == [
         f"{GAMMA}:3: error: date: expected YYYY-MM-DD or an ISO 8601 date-time, got '13/09/2023'"
     ]
-    assert outputs(first.state.output) == before
-    fixed = change(project, GAMMA, "date: 13/09/2023", "date: 2023-09-13")
-    after = incremental.rebuild(failed.state, [fixed])
+    assert outputs(first.out) == before
+    change(project, GAMMA, "date: 13/09/2023", "date: 2023-09-13")
+    after = failed.again()
     assert after.kind == "reload"
     assert "articles/gamma/index.html" in after.written
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
 def test_a_template_error_is_reported_and_fixing_it_renders_again(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
     target = project / "templates" / "robots.txt"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("{{ nothing_here }}\n", encoding="utf-8")
-    failed = incremental.rebuild(first.state, [target])
+    failed = first.again()
     assert failed.kind == "failed"
     assert failed.errors[0].path == "templates/robots.txt"
     assert failed.errors[0].line == 1
     target.unlink()
-    after = incremental.rebuild(failed.state, [target])
+    after = failed.again()
     assert after.errors == []
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
-def test_a_stylesheet_change_copies_only_it(project: Path, first: incremental.Outcome) -> None:
+def test_a_stylesheet_change_copies_only_it(project: Path, first: Built) -> None:
     css = project / "templates" / "assets" / "style.css"
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text("body { color: red }\n", encoding="utf-8")
-    after = incremental.rebuild(first.state, [css])
+    after = first.again()
     assert (after.kind, after.written, after.removed) == ("css", ("assets/style.css",), ())
     assert after.rendered == 0
 
 
-def test_a_static_file_change_copies_it_and_asks_for_a_reload(
-    project: Path, first: incremental.Outcome
-) -> None:
+def test_a_static_file_change_copies_it_and_asks_for_a_reload(project: Path, first: Built) -> None:
     image = project / "static" / "img" / "map.svg"
     image.parent.mkdir(parents=True)
     image.write_text("<svg/>", encoding="utf-8")
-    after = incremental.rebuild(first.state, [image])
+    after = first.again()
     assert (after.kind, after.written) == ("reload", ("img/map.svg",))
     image.unlink()
-    gone = incremental.rebuild(after.state, [image])
+    gone = after.again()
     assert gone.removed == ("img/map.svg",)
-    assert not (first.state.output / "img").exists()
+    assert not (first.out / "img").exists()
 
 
 def test_a_config_change_rebuilds_everything_and_a_broken_config_waits(
-    project: Path, first: incremental.Outcome, tmp_path: Path
+    project: Path, first: Built, tmp_path: Path
 ) -> None:
     config = project / "briefgen.yaml"
     config.write_text('title: "Desk"\ntimezon: UTC\n', encoding="utf-8")
-    failed = incremental.rebuild(first.state, [config])
+    failed = first.again()
     assert failed.kind == "failed"
     assert "timezon" in str(failed.errors[0]) and failed.errors[0].line == 2
     config.write_text(
         'title: "Renamed desk"\nbase_url: "https://user.github.io/repo/"\n', encoding="utf-8"
     )
-    after = incremental.rebuild(failed.state, [config])
+    after = failed.again()
     assert after.kind == "reload"
-    assert "Renamed desk" in (first.state.output / "index.html").read_text(encoding="utf-8")
-    assert_same_as_a_full_build(project, first.state.output, tmp_path)
+    assert "Renamed desk" in (first.out / "index.html").read_text(encoding="utf-8")
+    assert_same_as_a_full_build(project, first.out, tmp_path)
 
 
 def test_drafts_are_left_out_unless_asked(project: Path, tmp_path: Path) -> None:
     change(project, GAMMA, "topics:", "draft: true\ntopics:")
-    without = incremental.initial(load_config(project), tmp_path / "a")
-    with_drafts = incremental.initial(load_config(project), tmp_path / "b", drafts=True)
+    without = start(project, tmp_path / "a")
+    with_drafts = start(project, tmp_path / "b", drafts=True)
     assert "articles/gamma/index.html" not in without.written
     assert "articles/gamma/index.html" in with_drafts.written

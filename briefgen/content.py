@@ -1,0 +1,66 @@
+"""The first two stages: read the content files (stamps, hashes), then parse the changed ones.
+
+A file whose stamp is the one recorded (and old enough to be trusted) is not
+read; a file read again whose bytes hash as before is not parsed again. What
+is parsed is parsed on every core (`parallel.ordered_map`), in a stable
+order, so the result does not depend on the cache.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from briefgen.cache import Cache, Parsed
+from briefgen.config import Config
+from briefgen.deps import digest_bytes
+from briefgen.diagnostics import Diagnostic, error
+from briefgen.loader import content_files, duplicate_slugs, parse_entry
+from briefgen.model import Entry
+from briefgen.parallel import ordered_map
+from briefgen.sources import stamp
+
+Progress = Callable[[int, int], None]
+
+
+def read_content(
+    config: Config, cache: Cache, *, drafts: bool = False, progress: Progress | None = None
+) -> tuple[list[Entry], list[Diagnostic]]:
+    """Every entry (drafts only when asked) and every diagnostic, the cache brought up to date."""
+    files, problems = content_files(config)
+    records: dict[str, Parsed] = {}
+    todo: list[tuple[str, Path, bytes]] = []
+    for path in files:
+        shown = config.shown(path)
+        now, seen = time.time_ns(), stamp(path)
+        old = cache.content.get(shown)
+        if old is not None and old.trusted(seen):
+            records[shown] = old
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            problems.append(error(shown, 0, f"cannot read the file: {reason}", code="read"))
+            continue
+        digest = digest_bytes(raw)
+        if old is not None and old.digest == digest:
+            records[shown] = Parsed(seen, now, digest, old.entry, old.diagnostics)
+        else:
+            records[shown] = Parsed(seen, now, digest)
+            todo.append((shown, path, raw))
+    parsed = ordered_map(lambda item: parse_entry(item[2], item[1], config), todo, progress)
+    for (shown, _path, _raw), (entry, diagnostics) in zip(todo, parsed, strict=True):
+        record = records[shown]
+        records[shown] = Parsed(
+            record.stamp, record.read_at, record.digest, entry, tuple(diagnostics)
+        )
+    cache.content = records
+    entries: list[Entry] = []
+    for record in records.values():
+        problems.extend(record.diagnostics)
+        if record.entry is not None and (drafts or not record.entry.draft):
+            entries.append(record.entry)
+    problems.extend(duplicate_slugs(entries))
+    return entries, problems

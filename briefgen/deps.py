@@ -1,0 +1,141 @@
+"""What each page depends on, reduced to one signature: a page is rendered again when it moves.
+
+A page depends on (a) the templates it loads: its own and every template that
+one extends, includes or imports, found by Jinja's own parser; (b) the
+settings: the configuration and the build's options; (c) the model objects it
+is given: each entry by the hash of its file (the entry, its body and its
+summary are functions of those bytes and of the settings), each group, day,
+month or year by its identity and the entries it holds, each pager or
+summary by its values. Like Lektor's `record_dependency`, the dependencies
+are named, not compared: the signature hashes the names and the digests of
+what they point at, never the HTML or a whole template context, and the
+digest of a shared object (the whole `Site` for the home page) is computed
+once per build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from datetime import date, datetime
+
+import jinja2
+from jinja2 import meta
+
+from briefgen.model import Day, Entry, Group, Month, Site, Year
+
+Digest = bytes
+Hasher = hashlib.blake2b
+
+
+def digest_bytes(data: bytes) -> Digest:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class Templates:
+    """The digest of each template together with everything it loads."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._own: dict[str, tuple[Digest, frozenset[str | None]]] = {}
+        self._closure: dict[str, Digest] = {}
+
+    def _read(self, name: str) -> tuple[Digest, frozenset[str | None]]:
+        found = self._own.get(name)
+        if found is None:
+            loader = self.env.loader
+            assert loader is not None
+            try:
+                source, filename, _ = loader.get_source(self.env, name)
+            except Exception:  # missing or unreadable: rendering reports it, with its place
+                found = (digest_bytes(b"unreadable:" + name.encode()), frozenset())
+            else:
+                try:
+                    used = frozenset(meta.find_referenced_templates(self.env.parse(source)))
+                except jinja2.TemplateSyntaxError:
+                    used = frozenset()
+                found = (digest_bytes(f"{filename}\0{source}".encode()), used)
+            self._own[name] = found
+        return found
+
+    def digest(self, name: str) -> Digest:
+        """`name` and every template it reaches; a dynamic name makes it depend on them all."""
+        done = self._closure.get(name)
+        if done is not None:
+            return done
+        todo, seen, every = [name], set(), False
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            _own, used = self._read(current)
+            every = every or None in used
+            todo.extend(n for n in used if n is not None)
+        if every:
+            seen.update(self.env.list_templates())
+        hasher = hashlib.blake2b(digest_size=16)
+        for current in sorted(seen):
+            hasher.update(current.encode() + b"\0" + self._read(current)[0])
+        self._closure[name] = hasher.digest()
+        return self._closure[name]
+
+
+class Signer:
+    """Signs pages: `(template digest, settings, route, what the page is given)`."""
+
+    def __init__(self, entries: Mapping[str, Digest], settings: Digest, templates: Templates):
+        self.entries = entries
+        self.settings = settings
+        self.templates = templates
+        self._shared: dict[int, Digest] = {}
+
+    def page(self, route: str, template: str, context: Mapping[str, object]) -> Digest:
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(self.settings + self.templates.digest(template))
+        hasher.update(f"{route}\0{template}\0".encode())
+        for key in sorted(context):
+            hasher.update(key.encode() + b"=")
+            self._feed(hasher, context[key])
+        return hasher.digest()
+
+    def _feed(self, hasher: Hasher, value: object) -> None:
+        if isinstance(value, Entry):
+            # the file's bytes and its name (the slug may come from it)
+            hasher.update(b"E" + value.path.encode() + b"\0" + self.entries[value.path])
+        elif isinstance(value, Site | Group | Day | Month | Year):
+            hasher.update(b"S" + self._object(value))
+        elif isinstance(value, tuple | list):
+            hasher.update(b"(")
+            for item in value:
+                self._feed(hasher, item)
+            hasher.update(b")")
+        elif value is None or isinstance(value, str | int | float | bool | date | datetime):
+            hasher.update(f"{type(value).__name__}:{value!r};".encode())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            hasher.update(type(value).__name__.encode() + b"{")
+            for item in dataclasses.fields(value):
+                hasher.update(item.name.encode() + b"=")
+                self._feed(hasher, getattr(value, item.name))
+            hasher.update(b"}")
+        elif isinstance(value, Mapping):
+            hasher.update(b"{")
+            for key in sorted(value):
+                hasher.update(f"{key!r}:".encode())
+                self._feed(hasher, value[key])
+            hasher.update(b"}")
+        else:
+            raise TypeError(f"a page is given a {type(value).__name__}, which has no signature")
+
+    def _object(self, value: Site | Group | Day | Month | Year) -> Digest:
+        """Shared model objects are hashed once per build (they are frozen)."""
+        known = self._shared.get(id(value))
+        if known is None:
+            hasher = hashlib.blake2b(digest_size=16)
+            hasher.update(type(value).__name__.encode())
+            for item in dataclasses.fields(value):
+                hasher.update(item.name.encode() + b"=")
+                self._feed(hasher, getattr(value, item.name))
+            known = self._shared[id(value)] = hasher.digest()
+        return known

@@ -1,0 +1,199 @@
+"""`briefgen build` with its cache, its lock, and what it refuses to read: the real CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen.write import OutputLock
+from tests.conftest import run_cli
+
+
+def entry(title: str, day: str, body: str = "Body.") -> str:
+    return (
+        f"---\ntitle: {title}\ndate: {day}\nsource: {{name: AFP, url: 'https://afp.example/{title}'}}"
+        f"\ntopics: [Espace]\nsummary: About {title}.\n---\n{body}\n"
+    )
+
+
+FILES: dict[str, str | bytes] = {
+    "briefgen.yaml": 'title: "Desk"\nlanguage: fr\n',
+    "content/a.md": entry("Alpha", "2023-09-14"),
+    "content/b.md": entry("Beta", "2023-09-13"),
+    "static/robots-extra.txt": "extra\n",
+}
+
+
+@pytest.fixture
+def project(make_project: Callable[[dict[str, str | bytes]], Path]) -> Path:
+    return make_project(dict(FILES))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def stats(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def build(project: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = run_cli("build", *args, cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def clean_build(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "clean"
+    run_cli("build", "-q", "--out", str(out), cwd=project, env={"XDG_CACHE_HOME": str(tmp_path)})
+    return tree(out)
+
+
+def test_a_build_with_nothing_changed_rewrites_nothing(project: Path) -> None:
+    build(project)
+    assert (project / ".briefgen-cache" / "build.cache").is_file()
+    before = stats(project / "site")
+    build(project)
+    assert stats(project / "site") == before
+
+
+def test_an_edited_body_rewrites_its_page_and_keeps_the_others(project: Path) -> None:
+    build(project)
+    before = stats(project / "site")
+    path = project / "content" / "a.md"
+    path.write_text(entry("Alpha", "2023-09-14", "A new body."), encoding="utf-8")
+    build(project)
+    after = stats(project / "site")
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["articles/a/index.html", "feed.xml", "topics/espace/feed.xml"]
+    assert "A new body." in (project / "site/articles/a/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda data: data[: len(data) // 2], "truncated, corrupt, or written by someone else"),
+        (
+            lambda data: data[:40] + b"x" + data[41:],
+            "truncated, corrupt, or written by someone else",
+        ),
+        (
+            lambda data: b"not a cache at all",
+            "written by another version of briefgen, or not a cache",
+        ),
+    ],
+)
+def test_a_damaged_cache_is_ignored_with_one_warning(
+    project: Path, tmp_path: Path, damage: Callable[[bytes], bytes], why: str
+) -> None:
+    build(project)
+    cache = project / ".briefgen-cache" / "build.cache"
+    cache.write_bytes(damage(cache.read_bytes()))
+    (project / "content" / "b.md").write_text(entry("Beta", "2023-09-13", "Edited."))
+    stderr = build(project)
+    warning = f".briefgen-cache/build.cache: warning: cache ignored: {why}; building from scratch"
+    assert stderr.splitlines().count(warning) == 1
+    assert tree(project / "site") == clean_build(project, tmp_path)
+
+
+def test_a_cache_signed_by_someone_else_is_not_unpickled(project: Path, tmp_path: Path) -> None:
+    build(project, env={"XDG_CACHE_HOME": str(tmp_path / "them")})
+    stderr = build(project, env={"XDG_CACHE_HOME": str(tmp_path / "me")})
+    assert (
+        ".briefgen-cache/build.cache: warning: cache ignored: truncated, corrupt, or written "
+        "by someone else; building from scratch"
+    ) in stderr.splitlines()
+
+
+def test_the_cache_folder_may_be_deleted(project: Path, tmp_path: Path) -> None:
+    build(project)
+    (project / "content" / "a.md").write_text(entry("Alpha", "2023-09-14", "Again."))
+    for path in sorted((project / ".briefgen-cache").iterdir()):
+        path.unlink()
+    (project / ".briefgen-cache").rmdir()
+    assert "cache" not in build(project)
+    assert tree(project / "site") == clean_build(project, tmp_path)
+
+
+def test_links_out_of_the_project_are_never_published(project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key\n")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "c.md").write_text(entry("Gamma", "2023-09-12"))
+    (project / "static" / "key.txt").symlink_to(secret)
+    (project / "static" / "env").symlink_to("/proc/self/environ")
+    (project / "templates" / "assets").mkdir(parents=True)
+    (project / "templates" / "assets" / "k.css").symlink_to(secret)
+    (project / "content" / "more").symlink_to(tmp_path / "outside")
+    # links that stay inside the project are followed
+    (project / "notes").mkdir()
+    (project / "notes" / "d.md").write_text(entry("Delta", "2023-09-11"))
+    (project / "content" / "inside").symlink_to(project / "notes")
+    (project / "static" / "copy.txt").symlink_to(project / "static" / "robots-extra.txt")
+    stderr = build(project)
+    site = tree(project / "site")
+    assert not any(b"private key" in data for data in site.values())
+    assert "key.txt" not in site and "env" not in site and "assets/k.css" not in site
+    assert "articles/c/index.html" not in site
+    assert "articles/d/index.html" in site and site["copy.txt"] == b"extra\n"
+    skipped = (
+        "warning: skipped: a symbolic link to a path outside the project "
+        "(expected a file or folder inside it)"
+    )
+    assert sorted(line for line in stderr.splitlines() if "skipped" in line) == [
+        f"content/more: {skipped}",
+        f"static/env: {skipped}",
+        f"static/key.txt: {skipped}",
+        f"templates/assets/k.css: {skipped}",
+    ]
+
+
+def test_a_second_build_of_one_output_is_refused_while_the_first_runs(project: Path) -> None:
+    build(project)
+    before = tree(project / "site")
+    with OutputLock(project / "site"):
+        result = run_cli("build", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{project / 'site'}: error: another build is writing this folder (expected one build "
+        "at a time: wait for it to finish and build again)"
+    )
+    assert tree(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".briefgen-")) == [
+        ".briefgen-cache"
+    ]
+
+
+def test_a_file_named_like_the_output_is_not_moved_aside(project: Path) -> None:
+    (project / "site").write_text("my notes\n")
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"briefgen.yaml: error: output_dir: {project / 'site'} is a file, not a folder (expected "
+        "a folder for the site: move the file away or choose another output folder)"
+    )
+    assert (project / "site").read_text() == "my notes\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_static_file_is_named_as_unreadable(project: Path) -> None:
+    (project / "static" / "robots-extra.txt").chmod(0)
+    (project / "content" / "locked").mkdir()
+    (project / "content" / "locked").chmod(0)
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 1
+    assert sorted(result.stderr.splitlines()[:2]) == [
+        "content/locked: error: cannot read the folder: Permission denied",
+        "static/robots-extra.txt: error: cannot read the file: Permission denied",
+    ]
