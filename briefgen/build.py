@@ -32,6 +32,7 @@ from briefgen.bodies import render_bodies
 from briefgen.cache import Cache, load_cache, save_cache
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
+from briefgen.coverage_stage import site_coverage
 from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
@@ -121,11 +122,14 @@ def _pipeline(
         cache=cache.bodies,
         progress=_bar(progress, "Rendering bodies"),
     )
-    pages = plan_pages(site, config)
+    coverage = site_coverage(
+        site, bodies, config, cache.coverage, _bar(progress, "Reading the coverage")
+    )
+    pages = plan_pages(site, config, coverage)
     plain, problems = plain_files(config, {page.output: page.template for page in pages}, cache)
     if has_errors(warnings + problems, strict=strict):
         raise BriefgenError(sort_diagnostics(warnings + problems))
-    env = make_environment(config, bodies)
+    env = make_environment(config, bodies, coverage)
     signer = Signer(_entry_digests(cache, site), _settings(config, drafts), Templates(env))
     writer = Writer(output, cache.outputs if cache.output == str(output) else {})
     try:

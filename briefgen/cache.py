@@ -26,6 +26,7 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.bodies import Body
+from briefgen.coverage_stage import CoverageCache
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.model import Entry
 from briefgen.sources import Stamp
@@ -33,7 +34,7 @@ from briefgen.write import write_file
 
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
-FORMAT = f"briefgen-cache 2 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 3 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -72,6 +73,7 @@ class Output:
 class Cache:
     content: dict[str, Parsed] = field(default_factory=dict)  # by path relative to the project
     bodies: dict[bytes, Body] = field(default_factory=dict)  # by `bodies.body_key`
+    coverage: CoverageCache = field(default_factory=CoverageCache)  # leads, quotes, names
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)

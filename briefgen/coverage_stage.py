@@ -10,15 +10,30 @@ one analysis and one summary, whatever the size of the briefing.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from briefgen.coverage import Doc, EntryFacts, StoryCoverage, analyse, doc_of, summarise
+from briefgen import i18n
+from briefgen.bodies import Body, body_key
+from briefgen.config import Config
+from briefgen.coverage import (
+    Doc,
+    EntryFacts,
+    StoryCoverage,
+    analyse,
+    doc_of,
+    paragraphs_from_html,
+    summarise,
+)
 from briefgen.coverage.chart import Attention, attention
 from briefgen.coverage.entities import Recognizer
-from briefgen.model import Entry
+from briefgen.model import Entry, Site
+from briefgen.parallel import ordered_map
+
+Progress = Callable[[int, int], None]
 
 FORMAT = b"coverage 1"  # bump when EntryFacts or the analyses change what they find
 Item = TypeVar("Item")
@@ -49,6 +64,7 @@ class Coverage:
     named_in: Mapping[str, tuple[str, ...]]  # entity key -> slugs of the stories naming it
     site: Attention  # every entry of the briefing
     blobs: Mapping[str, bytes]
+    learnt: bool = False  # the cache holds something new
     _loaded: dict[str, StoryCoverage] = field(default_factory=dict)
 
     def story(self, slug: str) -> StoryCoverage:
@@ -98,7 +114,7 @@ def coverage_stage(
     the analyses over processes (it must keep the order). Entries of no story
     are not analysed.
     """
-    nlp = recognizer is not None and recognizer.available()
+    nlp = recognizer is not None and recognizer.installed()
     members = {e.slug: e for group in stories.values() for e in group}
     keys = {slug: facts_key(e, body_key(e), nlp) for slug, e in members.items()}
     missing = {keys[slug]: e for slug, e in members.items() if keys[slug] not in cache.facts}
@@ -125,12 +141,14 @@ def coverage_stage(
         for entity in summary[0]:
             named_in.setdefault(entity, []).append(slug)
     live = set(keys.values())
+    known = len(cache.facts)
     cache.facts = {k: v for k, v in cache.facts.items() if k in live}
-    cache.stories = live_stories
     site = attention(
         [(e.source_name or None, e.day) for e in entries], unnamed=unnamed, others=others
     )
-    return Coverage(hexes, {k: tuple(v) for k, v in named_in.items()}, site, blobs)
+    learnt = bool(todo) or known != len(cache.facts) or live_stories.keys() != cache.stories.keys()
+    cache.stories = live_stories
+    return Coverage(hexes, {k: tuple(v) for k, v in named_in.items()}, site, blobs, learnt)
 
 
 @dataclass(frozen=True)
@@ -142,3 +160,38 @@ class _Analyse:
     def __call__(self, doc: Doc) -> bytes:
         facts: EntryFacts = analyse(doc, self.recognizer)
         return pickle.dumps(facts, protocol=5)
+
+
+def recognizer_for(env: Mapping[str, str]) -> Recognizer | None:
+    """spaCy's NER when the `nlp` extra is installed, unless `BRIEFGEN_NLP=0`."""
+    if env.get("BRIEFGEN_NLP", "") == "0":
+        return None
+    recognizer = Recognizer()
+    return recognizer if recognizer.installed() else None
+
+
+def site_coverage(
+    site: Site,
+    bodies: Mapping[str, Body],
+    config: Config,
+    cache: CoverageCache,
+    progress: Progress | None = None,
+) -> Coverage:
+    """The coverage of the site's stories, for `build()`."""
+    ui = i18n.strings(config.language)
+    return coverage_stage(
+        story_members(site),
+        site.entries,
+        lambda entry: body_key(entry, config.unsafe_html),
+        lambda entry: paragraphs_from_html(bodies[entry.path].html),
+        cache,
+        unnamed=ui["unnamed_outlet"],
+        others=ui["other_outlets"],
+        recognizer=recognizer_for(os.environ),
+        mapper=lambda job, items: ordered_map(job, items, progress),
+    )
+
+
+def story_members(site: Site) -> dict[str, list[Entry]]:
+    """Each story of several entries, by slug, with its entries."""
+    return {story.slug: list(story.entries) for story in site.stories if len(story.entries) > 1}

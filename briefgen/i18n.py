@@ -132,8 +132,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "attention_title": "Articles par jour et par média",
         "attention_table": "Articles par jour et par média",
         "attention_desc": (
-            "{articles} de {outlets}, du {first} au {last} ; "
-            "jour le plus suivi : {peak} ({peak_count})."
+            "{articles} de {outlets}, du {first} au {last}\u202f; "
+            "jour le plus suivi\u00a0: {peak} ({peak_count})."
         ),
         "unnamed_outlet": "Média non précisé",
         "other_outlets": "Autres médias",

@@ -17,6 +17,7 @@ from typing import Any
 
 from briefgen import urls
 from briefgen.config import Config
+from briefgen.coverage_stage import Coverage
 from briefgen.model import Entry, Group, Site
 
 
@@ -49,11 +50,16 @@ def paths(entries: tuple[Entry, ...] | list[Entry]) -> frozenset[str]:
     return frozenset(e.path for e in entries)
 
 
-def plan_pages(site: Site, config: Config) -> list[Page]:
+def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
     every = paths(site.entries)
+    home = {
+        "days": site.days[: config.home_days],
+        "site": site,
+        "site_attention": coverage.site if coverage is not None else None,
+    }
     pages = [
-        Page("", "index.html", {"days": site.days[: config.home_days], "site": site}, every),
+        Page("", "index.html", home, every),
         Page("404.html", "404.html", {"site": site}),
         _feed("feed.xml", site.entries, config.title, "", config, every),
         Page("sitemap.xml", "sitemap.xml", {"urls": _sitemap(site)}),

@@ -112,7 +112,7 @@ def render_svg(
             bar = max(2, round((ROW_HEIGHT - 6) * count / peak))
             x = LABEL_WIDTH + c * column + (column - bar_width) // 2
             out.append(
-                f'<rect class="attention-bar" x="{x}" y="{base - bar}" width="{column - 2}"'
+                f'<rect class="attention-bar" x="{x}" y="{base - bar}" width="{bar_width}"'
                 f' height="{bar}" fill="currentColor">'
                 f"<title>{escape(bar_title(outlet, figures.periods[c], count))}</title></rect>"
             )

@@ -20,6 +20,7 @@ more, or, in a story of one outlet, written twice or more.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -203,7 +204,18 @@ class Recognizer:
             return None
 
     def available(self, lang: str = "fr") -> bool:
+        """Whether the model for `lang` loads (it is loaded now, once)."""
         return self._model(lang) is not None
+
+    def installed(self) -> bool:
+        """Whether spaCy and every model are installed, without loading anything."""
+        if self.loader is not None:
+            return True
+        names = ["spacy", *self.models.values()]
+        try:
+            return all(importlib.util.find_spec(name) is not None for name in names)
+        except (ImportError, ValueError):
+            return False
 
     def mentions(self, doc: Doc) -> tuple[Mention, ...] | None:
         """The entry's names by NER, or None when no model covers its language."""

@@ -46,7 +46,7 @@ def test_seed_figures_equal_the_articles_per_day_and_outlet() -> None:
 
 def test_the_svg_is_well_formed_labelled_and_draws_one_bar_per_count() -> None:
     figures = attention(
-        [("A", date(2024, 5, 1)), ("A", date(2024, 5, 1)), ("B", date(2024, 5, 3))],
+        [("A", date(2024, 5, 1)), ("A", date(2024, 5, 1)), ("B", date(2024, 5, 11))],
         unnamed="?",
         others="Others",
     )
@@ -55,8 +55,10 @@ def test_the_svg_is_well_formed_labelled_and_draws_one_bar_per_count() -> None:
     assert root.find(f"{SVG}title").text == "Coverage <per day>"  # escaped, then parsed back
     assert root.find(f"{SVG}desc").text == "5 articles"
     bars = [rect.find(f"{SVG}title").text for rect in root.iter(f"{SVG}rect")]
-    assert bars == ["A, 2024-05-01: 2", "B, 2024-05-03: 1"]
+    assert bars == ["A, 2024-05-01: 2", "B, 2024-05-11: 1"]
     assert all(r.get("fill") == "currentColor" for r in root.iter(f"{SVG}rect"))
+    width = float(root.get("viewBox").split()[2])
+    assert all(float(r.get("x")) + float(r.get("width")) <= width for r in root.iter(f"{SVG}rect"))
     assert "<script" not in _svg(figures) and "http" not in _svg(figures).replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
