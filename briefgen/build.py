@@ -28,7 +28,7 @@ from typing import Literal
 import jinja2
 
 from briefgen import i18n
-from briefgen.bodies import render_bodies
+from briefgen.bodies import body_key, render_bodies
 from briefgen.cache import Cache, load_cache, save_cache
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
@@ -36,16 +36,17 @@ from briefgen.coverage_stage import site_coverage
 from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
+from briefgen.marker import MARKER
 from briefgen.model import Site
 from briefgen.output import Writer
 from briefgen.pages import Page, plan_pages
-from briefgen.plain import MARKER, MARKER_TEXT, PlainFile, assets, plain_files
+from briefgen.plain import PlainFile, assets, plain_files
 from briefgen.render import make_environment, render_pages
 from briefgen.write import OutputLock, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
 Kind = Literal["reload", "css", "none"]
-__all__ = ["MARKER", "MARKER_TEXT", "BuildResult", "PlainFile", "assets", "build", "plain_files"]
+__all__ = ["MARKER", "BuildResult", "PlainFile", "assets", "build", "plain_files"]
 
 
 @dataclass
@@ -115,28 +116,37 @@ def _pipeline(
     entries, warnings = read_content(
         config, cache, drafts=drafts, progress=_bar(progress, "Reading entries")
     )
-    site = build_site(entries, uncategorised=i18n.strings(config.language)["uncategorised"])
+    ui = i18n.strings(config.language)
+    site = build_site(
+        entries, uncategorised=ui["uncategorised"], unknown_source=ui["unknown_source"]
+    )
     bodies = render_bodies(
         site.entries,
         unsafe_html=config.unsafe_html,
         cache=cache.bodies,
         progress=_bar(progress, "Rendering bodies"),
     )
+    _forget_bodies(cache, site, config)
     coverage = site_coverage(
         site, bodies, config, cache.coverage, _bar(progress, "Reading the coverage")
     )
+    cache.dirty = cache.dirty or coverage.learnt
     pages = plan_pages(site, config, coverage)
     plain, problems = plain_files(config, {page.output: page.template for page in pages}, cache)
     if has_errors(warnings + problems, strict=strict):
         raise BriefgenError(sort_diagnostics(warnings + problems))
     env = make_environment(config, bodies, coverage)
-    signer = Signer(_entry_digests(cache, site), _settings(config, drafts), Templates(env))
+    templates = Templates(env, dict(cache.templates))
+    signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
     writer = Writer(output, cache.outputs if cache.output == str(output) else {})
     try:
-        rendered = _render(pages, writer, signer, env, config, _bar(progress, "Rendering pages"))
+        rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
         cache.outputs, cache.output = writer.finish(), str(output)
+        cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
+        if templates.known.keys() != cache.templates.keys():
+            cache.templates, cache.dirty = templates.known, True
     except OSError as exc:
         raise BriefgenError([cannot_write(exc, output)]) from None
     finally:
@@ -161,7 +171,7 @@ def _render(
     signer: Signer,
     env: jinja2.Environment,
     config: Config,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
 ) -> int:
     """Render the pages whose signature moved; hand every page to the writer as it comes."""
     todo: list[tuple[Page, bytes]] = []
@@ -173,7 +183,7 @@ def _render(
             todo.append((page, signature))
     chosen = [page for page, _signature in todo]
     for (relative, data, origin), (_page, signature) in zip(
-        render_pages(chosen, env, config, progress),
+        render_pages(chosen, env, config, _bar(progress, "Rendering pages")),
         todo,
         strict=True,
     ):
@@ -186,6 +196,14 @@ def _copy(writer: Writer, relative: str, item: PlainFile) -> None:
         writer.keep(relative, item.origin)
     else:
         writer.put(relative, item.read(), item.origin, item.digest)
+
+
+def _forget_bodies(cache: Cache, site: Site, config: Config) -> None:
+    """The cache keeps the bodies the site shows and drops the others."""
+    shown = {body_key(entry, config.unsafe_html) for entry in site.entries}
+    if cache.bodies.keys() != shown:
+        cache.bodies = {key: cache.bodies[key] for key in shown}
+        cache.dirty = True
 
 
 def _entry_digests(cache: Cache, site: Site) -> Mapping[str, bytes]:

@@ -21,7 +21,7 @@ import hmac
 import os
 import pickle
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from briefgen import __version__
@@ -77,6 +77,8 @@ class Cache:
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)
+    templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
+    dirty: bool = False  # learnt something since it was loaded: worth saving
 
 
 def cache_file(root: Path) -> Path:
@@ -103,8 +105,9 @@ def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:
         cache = pickle.loads(payload)
     except Exception:  # signed but unreadable: a bug in an older briefgen, start again
         return Cache(), [_ignored("unreadable")]
-    if not isinstance(cache, Cache):
+    if not isinstance(cache, Cache) or set(vars(cache)) != {f.name for f in fields(Cache)}:
         return Cache(), [_ignored("unreadable")]
+    cache.dirty = False
     return cache, []
 
 
@@ -112,8 +115,9 @@ def save_cache(root: Path, cache: Cache) -> None:
     """Write the cache atomically; a cache that cannot be written only costs speed."""
     key = _key()
     folder = root / FOLDER
-    if key is None or folder.is_symlink():
+    if key is None or folder.is_symlink() or not cache.dirty:
         return
+    cache.dirty = False
     payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
     signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:

@@ -16,25 +16,20 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import urllib.error
-import urllib.request
 import xml.parsers.expat
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from briefgen import __version__
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, warning
+from briefgen.linkfetch import TIMEOUT, WORKERS, Failure, check_external, network_down
 
 Progress = Callable[[int, int], None]
 
-TIMEOUT = 10.0
-WORKERS = 8
-USER_AGENT = f"briefgen/{__version__} (link check)"
+SHOWN_PAGES = 3  # other pages named on the line of a failing external link
 
 # tag -> attributes holding one URL
 _URL_ATTRS: dict[str, tuple[str, ...]] = {
@@ -114,9 +109,16 @@ def check_site(
     """
     prefix = (display or site_dir.name).rstrip("/")
     files = sorted(_site_files(site_dir))
-    scanned = {name: scan_file(site_dir / name, name) for name in files}
-    site = _Site(base_url, set(files), scanned)
     diagnostics: list[Diagnostic] = []
+    scanned: dict[str, ScannedFile] = {}
+    for name in files:
+        try:
+            scanned[name] = scan_file(site_dir / name, name)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            diagnostics.append(error(f"{prefix}/{name}", 0, f"cannot read the file: {why}"))
+            scanned[name] = ScannedFile()
+    site = _Site(base_url, set(files), scanned)
     external_refs: dict[str, list[tuple[str, Reference]]] = {}
     links = 0
     for name in files:
@@ -137,22 +139,49 @@ def check_site(
                     )
                 )
     if external:
-        for url, (severity, why) in check_external(
+        failures = check_external(
             sorted(external_refs), timeout=timeout, workers=workers, progress=progress
-        ).items():
-            make = error if severity == "error" else warning
-            for name, ref in external_refs[url]:
-                diagnostics.append(
-                    make(
-                        f"{prefix}/{name}",
-                        ref.line,
-                        f"{ref.url}: {why}",
-                        code="external",
-                        col=ref.col,
-                    )
-                )
+        )
+        diagnostics += external_diagnostics(prefix, external_refs, failures)
     pages = sum(1 for name in files if name.endswith((".html", ".htm")))
     return CheckResult(pages, links, diagnostics, external_refs, external)
+
+
+def external_diagnostics(
+    prefix: str,
+    refs: dict[str, list[tuple[str, Reference]]],
+    failures: dict[str, Failure],
+) -> list[Diagnostic]:
+    """One line per failing URL, on the first page that links it, naming the others;
+    one line in all when no server could be reached (the network is down)."""
+    if network_down(sorted(refs), failures):
+        sample = failures[min(failures)]
+        return [
+            error(
+                prefix + "/",
+                0,
+                f"no external link could be checked: none of the {len(failures)} servers "
+                f"could be reached (is the network down? first: {min(failures)}: {sample.why})",
+                code="external",
+            )
+        ]
+    diagnostics: list[Diagnostic] = []
+    for url, failure in sorted(failures.items()):
+        pages: dict[str, Reference] = {}
+        for name, ref in refs[url]:
+            pages.setdefault(name, ref)
+        (first, ref), *others = pages.items()
+        message = f"{url}: {failure.why}"
+        if others:
+            names = ", ".join(name for name, _ref in others[:SHOWN_PAGES])
+            more = len(others) - SHOWN_PAGES
+            names += f" and {more} more" if more > 0 else ""
+            message += f" (also linked from {names})"
+        make = error if failure.severity == "error" else warning
+        diagnostics.append(
+            make(f"{prefix}/{first}", ref.line, message, code="external", col=ref.col)
+        )
+    return diagnostics
 
 
 def _site_files(site_dir: Path) -> Iterator[str]:
@@ -316,22 +345,21 @@ def scan_robots(text: str) -> list[Reference]:
 def scan_json(text: str) -> list[Reference]:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
         return []
     refs: list[Reference] = []
 
-    def walk(value: Any) -> None:
+    stack: list[Any] = [data]  # a loop, not recursion: a JSON file may nest deeply
+    while stack:
+        value = stack.pop()
         if isinstance(value, dict):
             for key, item in value.items():
                 if key in _JSON_URL_KEYS and isinstance(item, str) and item:
                     refs.append(Reference(item))
                 else:
-                    walk(item)
+                    stack.append(item)
         elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(data)
+            stack.extend(reversed(value))
     return refs
 
 
@@ -424,68 +452,3 @@ class _Site:
             return relative
         index = relative + "/index.html"  # hosts redirect a folder to its `/` URL
         return index if index in self.files else None
-
-
-# --- external links --------------------------------------------------------------------
-
-
-def check_external(
-    urls: list[str],
-    *,
-    timeout: float = TIMEOUT,
-    workers: int = WORKERS,
-    progress: Progress | None = None,
-) -> dict[str, tuple[str, str]]:
-    """Fetch each URL (HEAD, then GET if refused): {url: (severity, why)} for those that fail."""
-    failures: dict[str, tuple[str, str]] = {}
-    if not urls:
-        return failures
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(fetch_status, url, timeout): url for url in urls}
-        for done, future in enumerate(as_completed(futures), 1):
-            problem = future.result()
-            if problem is not None:
-                failures[futures[future]] = problem
-            if progress is not None:
-                progress(done, len(urls))
-    return failures
-
-
-def fetch_status(url: str, timeout: float) -> tuple[str, str] | None:
-    """None when `url` answers with a success, else (severity, why)."""
-    try:
-        _request(url, "HEAD", timeout)
-        return None
-    except urllib.error.HTTPError:
-        pass  # some servers refuse HEAD: ask again with GET
-    except TimeoutError:
-        return "error", f"no answer within {timeout:g} s"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return "error", f"cannot connect: {_why(exc)}"
-    try:
-        _request(url, "GET", timeout)
-        return None
-    except urllib.error.HTTPError as exc:
-        if exc.code in (401, 403, 429):
-            return "warning", f"HTTP {exc.code} (the server may refuse automated requests)"
-        return "error", f"HTTP {exc.code}"
-    except TimeoutError:
-        return "error", f"no answer within {timeout:g} s"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return "error", f"cannot connect: {_why(exc)}"
-
-
-def _request(url: str, method: str, timeout: float) -> None:
-    request = urllib.request.Request(
-        url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
-    )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        if method == "GET":
-            response.read(1024)
-
-
-def _why(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", exc)
-    if isinstance(reason, TimeoutError):
-        return "timed out"
-    return str(reason) or type(reason).__name__

@@ -32,7 +32,7 @@ def read_content(
     records: dict[str, Parsed] = {}
     todo: list[tuple[str, Path, bytes]] = []
     for path in files:
-        shown = config.shown(path)
+        shown = _shown(path, config)
         now, seen = time.time_ns(), stamp(path)
         old = cache.content.get(shown)
         if old is not None and old.trusted(seen):
@@ -56,6 +56,12 @@ def read_content(
         records[shown] = Parsed(
             record.stamp, record.read_at, record.digest, entry, tuple(diagnostics)
         )
+    if (
+        todo
+        or records.keys() != cache.content.keys()
+        or any(records[shown] is not cache.content.get(shown) for shown in records)
+    ):
+        cache.dirty = True
     cache.content = records
     entries: list[Entry] = []
     for record in records.values():
@@ -64,3 +70,11 @@ def read_content(
             entries.append(record.entry)
     problems.extend(duplicate_slugs(entries))
     return entries, problems
+
+
+def _shown(path: Path, config: Config) -> str:
+    """`config.shown` without resolving links: the files come from walking the project."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return config.shown(path)

@@ -36,8 +36,13 @@ def digest_bytes(data: bytes) -> Digest:
 class Templates:
     """The digest of each template together with everything it loads."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(
+        self, env: jinja2.Environment, known: dict[Digest, frozenset[str | None]] | None = None
+    ) -> None:
         self.env = env
+        # the templates each template source loads, by the source's digest: parsing
+        # every template is most of the cost of a build that renders nothing
+        self.known = known if known is not None else {}
         self._own: dict[str, tuple[Digest, frozenset[str | None]]] = {}
         self._closure: dict[str, Digest] = {}
 
@@ -51,11 +56,15 @@ class Templates:
             except Exception:  # missing or unreadable: rendering reports it, with its place
                 found = (digest_bytes(b"unreadable:" + name.encode()), frozenset())
             else:
-                try:
-                    used = frozenset(meta.find_referenced_templates(self.env.parse(source)))
-                except jinja2.TemplateSyntaxError:
-                    used = frozenset()
-                found = (digest_bytes(f"{filename}\0{source}".encode()), used)
+                digest = digest_bytes(f"{filename}\0{source}".encode())
+                used = self.known.get(digest)
+                if used is None:
+                    try:
+                        used = frozenset(meta.find_referenced_templates(self.env.parse(source)))
+                    except jinja2.TemplateSyntaxError:
+                        used = frozenset()
+                    self.known[digest] = used
+                found = (digest, used)
             self._own[name] = found
         return found
 

@@ -7,26 +7,37 @@ of them, so an entry never lands in two archives.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
 from briefgen.slugs import slugify
 
-# The topic of entries that name none: one slug whatever the site's language.
+# The topic of entries that name none, and the outlet of entries that name
+# none: one slug each whatever the site's language.
 UNCATEGORISED = "uncategorised"
+UNKNOWN_SOURCE = "unknown"
 
 
-def build_site(entries: Iterable[Entry], *, uncategorised: str = "Uncategorised") -> Site:
-    """The model; `uncategorised` is the display name of the topic of entries that name none."""
+def build_site(
+    entries: Iterable[Entry],
+    *,
+    uncategorised: str = "Uncategorised",
+    unknown_source: str = "Unknown outlet",
+) -> Site:
+    """The model; `uncategorised` is the display name of the topic of entries that name
+    none, `unknown_source` that of the outlet of entries that name none."""
     ordered = newest_first(tuple(entries))
+    special = fixed_slugs(uncategorised, unknown_source)
     topics = _groups(
-        "topic",
-        ((t, e) for e in ordered for t in (e.topics or (uncategorised,))),
-        uncategorised=uncategorised,
+        "topic", ((t, e) for e in ordered for t in (e.topics or (uncategorised,))), special
     )
     tags = _groups("tag", ((t, e) for e in ordered for t in e.tags))
+    # entries whose outlet is unknown make one group, last, so that each is reachable
     sources = _groups("source", ((e.source_name, e) for e in ordered if e.source_name))
+    sources += _groups(
+        "source", ((unknown_source, e) for e in ordered if not e.source_name), special
+    )
     stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
     days = _days(ordered)
     return Site(
@@ -41,22 +52,30 @@ def build_site(entries: Iterable[Entry], *, uncategorised: str = "Uncategorised"
     )
 
 
-def group_slug(kind: str, name: str, uncategorised: str = "") -> str:
+Special = Mapping[tuple[str, str], str]
+
+
+def fixed_slugs(uncategorised: str, unknown_source: str) -> Special:
+    """(kind, display name) -> slug of the groups whose name comes from the UI."""
+    return {("topic", uncategorised): UNCATEGORISED, ("source", unknown_source): UNKNOWN_SOURCE}
+
+
+def group_slug(kind: str, name: str, special: Special | None = None) -> str:
     """The slug of the topic, tag or outlet called `name` (the kind when nothing is left).
 
-    The topic named `uncategorised` (its display name) is always `UNCATEGORISED`.
+    The groups named in `special` (the uncategorised topic, the unknown outlet)
+    have a slug that does not change with the site's language.
     """
-    if kind == "topic" and uncategorised and name == uncategorised:
-        return UNCATEGORISED
-    return slugify(name) or kind
+    fixed = special.get((kind, name)) if special else None
+    return fixed or slugify(name) or kind
 
 
 def _groups(
     kind: str,
     pairs: Iterable[tuple[str, Entry]],
+    special: Special | None = None,
     *,
     slugged: bool = True,
-    uncategorised: str = "",
 ) -> tuple[Group, ...]:
     """Group by slug (so "Défense" and "defense" are one group); the first name seen wins.
 
@@ -67,7 +86,7 @@ def _groups(
     names: dict[str, str] = {}
     members: dict[str, list[Entry]] = defaultdict(list)
     for name, entry in pairs:
-        slug = group_slug(kind, name, uncategorised) if slugged else name
+        slug = group_slug(kind, name, special) if slugged else name
         names.setdefault(slug, name)
         bucket = members[slug]
         if not bucket or bucket[-1] is not entry:

@@ -121,6 +121,11 @@ def parse_entry(raw: bytes, path: Path, config: Config) -> tuple[Entry | None, l
     return (None if any(d.is_error for d in diagnostics) else entry), diagnostics
 
 
+# codes of the warnings the CLI groups into one line ("3 entries have no source URL")
+NO_SOURCE_URL = "no-source-url"
+NO_OUTLET = "no-outlet"
+
+
 class _Checker:
     """Collects the problems of one file while its fields are converted."""
 
@@ -137,10 +142,9 @@ class _Checker:
             self.problems.append(make(self.shown, line, problem, field=key))
         return value
 
-    def warn(self, key: str, message: str, line: int | None = None) -> None:
-        self.problems.append(
-            warning(self.shown, self.meta.line(key) if line is None else line, message, field=key)
-        )
+    def warn(self, key: str, message: str, line: int | None = None, code: str = "") -> None:
+        where = self.meta.line(key) if line is None else line
+        self.problems.append(warning(self.shown, where, message, field=key, code=code))
 
 
 def _validate(
@@ -191,13 +195,12 @@ def _validate(
     elif source is not None:
         check.take("source", ("", "expected a mapping with `name` and `url`"))
     if not source_name:
-        check.warn("source.name", "missing (expected the outlet's name)", meta.line("source") or 1)
+        where = meta.line("source") or 1
+        check.warn("source.name", "missing (expected the outlet's name)", where, NO_OUTLET)
     if not source_url and not any(p.field == "source.url" for p in check.problems):
-        check.warn(
-            "source.url",
-            "missing (expected the original article's http(s) URL)",
-            meta.line("source") or 1,
-        )
+        where = meta.line("source") or 1
+        message = "missing (expected the original article's http(s) URL)"
+        check.warn("source.url", message, where, NO_SOURCE_URL)
     authors = check.take("author", fields.string_list(data.get("author")))
     lang = check.take("lang", fields.language(data.get("lang"), config.language))
     topics = check.take("topics", fields.string_list(data.get("topics")))
@@ -208,10 +211,10 @@ def _validate(
     slug = check.take("slug", fields.slug(data.get("slug")))
     if not slug:
         slug = slugify(DATE_PREFIX.sub("", path.stem)) or slugify(title) or "entry"
+    if draft:  # a draft is work in progress: only what stops it is reported
+        check.problems = [p for p in check.problems if p.is_error]
     if any(p.is_error for p in check.problems) or moment is None:
         return None, check.problems
-    if not summary:
-        check.warn("summary", "missing (the first paragraph is used instead)", 1)
     entry = Entry(
         path=shown,
         slug=slug,

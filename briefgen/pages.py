@@ -18,7 +18,10 @@ from typing import Any
 from briefgen import urls
 from briefgen.config import Config
 from briefgen.coverage_stage import Coverage
-from briefgen.model import Entry, Group, Site
+from briefgen.model import Day, Entry, Group, Month, Site
+
+# URLs in one sitemap file: the sitemap protocol's limit
+SITEMAP_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -62,21 +65,11 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
         Page("", "index.html", home, every),
         Page("404.html", "404.html", {"site": site}),
         _feed("feed.xml", site.entries, config.title, "", config, every),
-        Page("sitemap.xml", "sitemap.xml", {"urls": _sitemap(site)}),
+        *_sitemaps(site),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
     ]
-    for entry in site.entries:
-        story = site.by_story.get(entry.story)
-        related = tuple(e for e in story.entries if e is not entry) if story else ()
-        pages.append(
-            Page(
-                urls.article(entry),
-                "article.html",
-                {"entry": entry, "related": related},
-                frozenset({entry.path, *(e.path for e in related)}),
-            )
-        )
+    pages.extend(_article_pages(site))
     for kind, folder, groups in (
         ("topic", "topics/", site.topics),
         ("tag", "tags/", site.tags),
@@ -86,7 +79,7 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
         pages.append(Page(folder, "groups.html", {"kind": kind, "groups": summaries}))
         for item in groups:
             pages.extend(_group_pages(item, site, config))
-            if kind == "topic":
+            if kind in ("topic", "tag"):
                 pages.append(
                     _feed(
                         urls.group_feed(item),
@@ -107,14 +100,7 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
             )
         )
         for month in year.months:
-            pages.append(
-                Page(
-                    urls.month(month),
-                    "month.html",
-                    {"month": month},
-                    frozenset(e.path for d in month.days for e in d.entries),
-                )
-            )
+            pages.extend(_month_pages(month, config))
     for index, day in enumerate(site.days):
         newer = site.days[index - 1] if index > 0 else None
         older = site.days[index + 1] if index + 1 < len(site.days) else None
@@ -126,6 +112,32 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
                 paths(day.entries),
             )
         )
+    return pages
+
+
+def _article_pages(site: Site) -> list[Page]:
+    """Each article, with its context: its story's other coverage, its day, its topics,
+    and the articles just before and after it in time."""
+    days = {day.day: day for day in site.days}
+    topics = {group.name: group.summary for group in site.topics}
+    pages = []
+    for index, entry in enumerate(site.entries):
+        story = site.by_story.get(entry.story)
+        related = tuple(e for e in story.entries if e is not entry) if story else ()
+        newer = site.entries[index - 1] if index > 0 else None
+        older = site.entries[index + 1] if index + 1 < len(site.entries) else None
+        same_day = tuple(e for e in days[entry.day].entries if e is not entry)
+        context = {
+            "entry": entry,
+            "related": related,
+            "same_day": same_day,
+            "topics": tuple(topics[name] for name in entry.topics if name in topics),
+            "newer": newer,
+            "older": older,
+        }
+        shown = {entry.path, *(e.path for e in (*related, *same_day))}
+        shown.update(e.path for e in (newer, older) if e is not None)
+        pages.append(Page(urls.article(entry), "article.html", context, frozenset(shown)))
     return pages
 
 
@@ -162,6 +174,40 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
         )
         context = {"group": item.summary, "entries": chunk, "pager": pager, "span": span}
         pages.append(Page(routes[index], "group.html", context, paths(chunk)))
+    return pages
+
+
+def _month_pages(month: Month, config: Config) -> list[Page]:
+    """A month's entries by day, `paginate` entries a page: no page grows without bound."""
+    entries = [entry for day in month.days for entry in day.entries]
+    size = config.paginate
+    chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
+    route = urls.month(month)
+    routes = [route if n == 1 else f"{route}page/{n}/" for n in range(1, len(chunks) + 1)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            newer=routes[index - 1] if index > 0 else "",
+            older=routes[index + 1] if index + 1 < len(routes) else "",
+        )
+        days = tuple(Day(day, tuple(items)) for day, items in by_day(chunk))
+        context = {"month": month, "days": days, "pager": pager}
+        pages.append(Page(routes[index], "month.html", context, paths(chunk)))
+    return pages
+
+
+def _sitemaps(site: Site) -> list[Page]:
+    """`sitemap.xml`; above `SITEMAP_LIMIT` URLs (the protocol's limit) an index of parts."""
+    every = _sitemap(site)
+    if len(every) <= SITEMAP_LIMIT:
+        return [Page("sitemap.xml", "sitemap.xml", {"urls": every, "parts": ()})]
+    chunks = [every[start : start + SITEMAP_LIMIT] for start in range(0, len(every), SITEMAP_LIMIT)]
+    parts = tuple(f"sitemap-{number}.xml" for number in range(1, len(chunks) + 1))
+    pages = [Page("sitemap.xml", "sitemap.xml", {"urls": (), "parts": parts})]
+    for part, chunk in zip(parts, chunks, strict=True):
+        pages.append(Page(part, "sitemap.xml", {"urls": chunk, "parts": ()}))
     return pages
 
 

@@ -18,6 +18,7 @@ tracebacks or swallow the signal the pool uses to stop it.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -73,7 +74,9 @@ def _pooled(
     starts = iter(range(0, total, CHUNK))
     context = multiprocessing.get_context("fork")
     # `job` reaches the workers through fork, as an argument of their initializer: never pickled
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(job,)) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start, initargs=(job, os.getpid())
+    ) as pool:
         pending: deque[Future[list[Any]]] = deque()
 
         def submit() -> None:
@@ -109,10 +112,23 @@ class _Worker:
     job: Callable[[Any], Any] | None = None
 
 
-def _start(job: Callable[[Any], Any]) -> None:
+def _start(job: Callable[[Any], Any], parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
     _Worker.job = job
+
+
+def _die_with(parent: int) -> None:
+    """Linux: end this worker when the build that forked it dies (a `kill -9` of the build
+    would otherwise leave its workers waiting for work for ever)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:

@@ -17,12 +17,9 @@ from briefgen.cache import Cache, Source
 from briefgen.config import Config
 from briefgen.deps import digest_bytes
 from briefgen.diagnostics import Diagnostic, error
+from briefgen.marker import MARKER, marker_text
 from briefgen.render import template_origin, theme_dir
 from briefgen.sources import project_files, stamp
-
-# Every build writes this file; an output folder that has it may be replaced whole.
-MARKER = ".briefgen"
-MARKER_TEXT = b"Built by briefgen: this folder is replaced whole by each build.\n"
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ def plain_files(
     a theme asset is an error naming both.
     """
     cache = cache if cache is not None else Cache()
-    files: dict[str, PlainFile] = {MARKER: _own(MARKER_TEXT, "briefgen")}
+    files: dict[str, PlainFile] = {MARKER: _own(marker_text(config.base_url), "briefgen")}
     files[".nojekyll"] = _own(b"", "briefgen")
     if config.cname:
         files["CNAME"] = _own((config.cname + "\n").encode(), "briefgen.yaml: cname")
@@ -78,6 +75,10 @@ def plain_files(
         if isinstance(item.source, Path):
             digest = _digest(item, cache, known, problems)
             files[relative] = PlainFile(item.source, item.origin, digest)
+    if known.keys() != cache.plain.keys() or any(
+        known[key] is not cache.plain[key] for key in known
+    ):
+        cache.dirty = True
     cache.plain = known
     return files, problems
 

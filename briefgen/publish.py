@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -25,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.diagnostics import BriefgenError, error
+from briefgen.marker import MARKER, built_base_url, is_local
 
 DEFAULT_BRANCH = "gh-pages"
+TIMEOUT = 30.0  # seconds a git command that talks to the remote may take, all told
 TRAILER_KEY = "Deployed-by"
 TRAILER_VALUE = "briefgen"
 _TRAILERS = f"%(trailers:key={TRAILER_KEY},valueonly)"
@@ -45,7 +48,8 @@ _GIT_LOCATION_VARS = (
 _WORKFLOW = """\
 # Builds the briefing with briefgen and publishes it on GitHub Pages.
 # In the repository: Settings > Pages > Build and deployment > Source: "GitHub Actions".
-# Pin briefgen with a requirements.txt beside briefgen.yaml (e.g. "briefgen==0.1.0").
+# briefgen is installed from requirements.txt beside briefgen.yaml, which pins its version
+# and finds it in vendor/ (the wheel `briefgen init` wrote) or on the package index.
 name: Publish the briefing on GitHub Pages
 
 on:
@@ -130,6 +134,7 @@ def deploy(
     message: str | None = None,
     display: str | None = None,
     force: bool = False,
+    timeout: float = TIMEOUT,
 ) -> DeployResult:
     """Publish the files of `site_dir` as one new commit on `branch` of `remote`.
 
@@ -137,12 +142,23 @@ def deploy(
     history is kept and the push is a fast-forward. Nothing is committed when
     the site equals that tip's tree. Without `force`, the branch checked out in
     the project and a remote branch not made by `deploy` are refused. `display`
-    is how the site folder is named in messages (default: its name).
+    is how the site folder is named in messages (default: its name). Each git
+    command that talks to the remote is ended after `timeout` seconds. A site
+    built for this machine (its marker records a local base URL) is refused.
     """
     shown = (display or site_dir.name).rstrip("/") + "/"
     if not (site_dir / "index.html").is_file():
         raise _problem(shown, "the site is not built (run `briefgen build` first)")
-    git = _Git(repo_dir)
+    built_for = built_base_url(site_dir)
+    if built_for is not None and is_local(built_for):
+        raise _problem(
+            shown,
+            f"the site was built for {built_for}, an address of this machine (the default "
+            "base_url), so its links, feeds and sitemap would point there: set `base_url:` in "
+            "briefgen.yaml to the published address (such as https://USER.github.io/REPO/) or "
+            "build with `--base-url URL`, then deploy",
+        )
+    git = _Git(repo_dir, timeout)
     git_dir = git.git_dir()
     git.check_branch_name(branch)
     if not force:
@@ -178,29 +194,49 @@ def _default_message(git: _Git) -> str:
 class _Git:
     """`git` run in `repo_dir` with a clean environment; failures become `BriefgenError`."""
 
-    def __init__(self, repo_dir: Path) -> None:
+    def __init__(self, repo_dir: Path, timeout: float = TIMEOUT) -> None:
         self.repo_dir = repo_dir
+        self.timeout = timeout
         env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
         env["LC_ALL"] = "C"
+        env["GIT_TERMINAL_PROMPT"] = "0"  # a password prompt would wait for ever
         self.env = env
 
     def _exec(
-        self, args: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
+        self,
+        args: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        *,
+        network: bool = False,
     ) -> subprocess.CompletedProcess[str]:
+        """Run git; one that talks to the remote (`network`) is ended at the deadline."""
+        command = ["git", "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", *args]
         try:
-            return subprocess.run(
-                ["git", "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", *args],
+            process = subprocess.Popen(
+                command,
                 cwd=cwd or self.repo_dir,
                 env={**self.env, **(env or {})},
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
                 text=True,
                 encoding="utf-8",
                 errors="replace",
-                stdin=subprocess.DEVNULL,
-                check=False,
+                start_new_session=True,  # its helpers (ssh, git-remote-https) end with it
             )
         except FileNotFoundError:
             raise _problem("git", "git is not installed (deploy needs the `git` command)") from None
+        try:
+            out, err = process.communicate(timeout=self.timeout if network else None)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise _problem(
+                "git",
+                f"`git {args[0]}`: no answer from the remote within {self.timeout:g} s "
+                "(is it reachable? --timeout gives it longer)",
+            ) from None
+        return subprocess.CompletedProcess(command, process.returncode, out, err)
 
     def run(
         self, args: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
@@ -262,12 +298,14 @@ class _Git:
 
     def fetch_tip(self, remote: str, branch: str) -> str | None:
         """The commit at the tip of the remote branch, fetched; None if it does not exist."""
-        done = self._exec(["ls-remote", "--exit-code", remote, f"refs/heads/{branch}"])
+        listing = ["ls-remote", "--exit-code", remote, f"refs/heads/{branch}"]
+        done = self._exec(listing, network=True)
         if done.returncode == 2:
             return None
         if done.returncode != 0:
             raise _problem(remote, f"cannot reach the remote: {_reason(done.stderr)}")
-        fetched = self._exec(["fetch", "--no-tags", "--quiet", remote, f"refs/heads/{branch}"])
+        fetch = ["fetch", "--no-tags", "--quiet", remote, f"refs/heads/{branch}"]
+        fetched = self._exec(fetch, network=True)
         if fetched.returncode != 0:
             raise _problem(remote, f"cannot fetch branch {branch}: {_reason(fetched.stderr)}")
         tip = done.stdout.split()[0]
@@ -279,7 +317,9 @@ class _Git:
         """The tree of the files of `site`, written through a scratch index, and their count."""
         scratch = {"GIT_INDEX_FILE": str(index)}
         tree_git = ["--git-dir", git_dir, "--work-tree", str(site)]
-        self.run([*tree_git, "add", "--all", "--force", "."], env=scratch, cwd=site)
+        # the build's marker file stays local: it is not part of the published site
+        pathspec = [".", f":(exclude,literal){MARKER}"]
+        self.run([*tree_git, "add", "--all", "--force", "--", *pathspec], env=scratch, cwd=site)
         in_repo = {**scratch, "GIT_DIR": git_dir}
         tree = self.run(["write-tree"], env=in_repo).strip()
         listing = self.run(["ls-files", "-z"], env=in_repo)
@@ -310,10 +350,20 @@ class _Git:
             )
 
     def push(self, remote: str, commit: str, branch: str) -> None:
-        done = self._exec(["push", "--porcelain", remote, f"{commit}:refs/heads/{branch}"])
+        push = ["push", "--porcelain", remote, f"{commit}:refs/heads/{branch}"]
+        done = self._exec(push, network=True)
         if done.returncode != 0:
             why = _push_reason(done.stdout, done.stderr)
             raise _problem(remote, f"the push to branch {branch} was rejected: {why}")
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """End a git command and the helpers it started, and reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (OSError, AttributeError):  # gone already, or no process groups (Windows)
+        process.kill()
+    process.communicate()
 
 
 _REJECTED = re.compile(r"^!\s+\S+\s+\[(?:remote )?rejected\]\s*\((?P<why>.*)\)\s*$")

@@ -15,13 +15,13 @@ from pathlib import Path
 import jinja2
 from babel.dates import format_date
 
-from briefgen import i18n, urls
+from briefgen import i18n, typography, urls
 from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
 from briefgen.coverage_render import coverage_globals
 from briefgen.coverage_stage import Coverage
 from briefgen.diagnostics import BriefgenError, Diagnostic, error
-from briefgen.index import group_slug
+from briefgen.index import fixed_slugs, group_slug
 from briefgen.model import Day, Entry
 from briefgen.pages import Page, by_day
 from briefgen.parallel import ordered_map
@@ -62,7 +62,9 @@ def make_environment(
         keep_trailing_newline=True,
     )
     linker = urls.Linker(config.base_url, config.base_path)
+    lang = config.language
     ui = i18n.strings(config.language)
+    special = fixed_slugs(ui["uncategorised"], ui["unknown_source"])
     env.globals.update(
         config=config,
         lang=config.language,
@@ -72,7 +74,7 @@ def make_environment(
         route_of=route_of,
         link_to=lambda item: linker.link(route_of(item)),
         link_group=lambda kind, name: linker.link(
-            urls.group_route(kind, group_slug(kind, name, ui["uncategorised"]))
+            urls.group_route(kind, group_slug(kind, name, special))
         ),
         absolute_to=lambda item: linker.absolute(route_of(item)),
         body=lambda entry: shown[entry.path],
@@ -86,13 +88,18 @@ def make_environment(
         month_name=lambda value, lang=config.language: i18n.month_name(
             _calendar_day(value, "month_name"), lang
         ),
-        short_time=lambda entry: i18n.short_time(entry.date, entry.lang),
+        # times are shown in the site's zone and language, as its days are counted
+        short_time=lambda entry: i18n.short_time(entry.date.astimezone(config.zone), lang),
         iso=_iso,
         atom_date=_atom_date,
         slug=slugify,
         by_day=by_day,
-        date_time=_date_time,
+        date_time=lambda entry: _date_time(entry, config.zone, lang),
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
+        zone=lambda entry: _zone_label(entry, config.zone),
+        typo=typography.french_spacing,
+        typo_html=typography.french_spacing_html,
+        beyond_title=typography.summary_beyond_title,
         short_day=lambda value, lang=config.language: _short_day(value, lang),
     )
     return env
@@ -135,13 +142,27 @@ def _atom_date(value: Entry) -> str:
     return value.date.isoformat(timespec="seconds")
 
 
-def _date_time(entry: Entry) -> str:
-    """'14 septembre 2023, 16:50' in the entry's language; the date alone without a time."""
-    day = i18n.long_date(entry.date.date(), entry.lang)
+def _date_time(entry: Entry, zone: tzinfo, lang: str) -> str:
+    """'14 septembre 2023, 16:50' in the site's zone and language; the date alone without a time."""
     if not entry.has_time:
-        return day
-    pattern = str(i18n.locale(entry.lang).datetime_formats["long"]).replace("'", "")
-    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(entry.date, entry.lang))
+        return i18n.long_date(entry.date.date(), lang)
+    moment = entry.date.astimezone(zone)
+    day = i18n.long_date(moment.date(), lang)
+    pattern = str(i18n.locale(lang).datetime_formats["long"]).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", i18n.short_time(moment, lang))
+
+
+def _zone_label(entry: Entry, zone: tzinfo) -> str:
+    """'UTC+2': the offset of the site's zone at the entry's instant ('' without a time)."""
+    if not entry.has_time:
+        return ""
+    offset = entry.date.astimezone(zone).utcoffset()
+    minutes = int(offset.total_seconds()) // 60 if offset is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def _utc_offset(entry: Entry, zone: tzinfo) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.config import CONFIG_FILE, Config, _check_language
 from briefgen.diagnostics import BriefgenError, error
+from briefgen.selfwheel import wheel_name, write_wheel
 from briefgen.slugs import slugify
 from briefgen.write import cannot_write, write_file
 
@@ -32,6 +33,18 @@ timezone: UTC
 #     www.example.com: Example News
 """
 
+VENDOR = "vendor"
+# The Pages workflow installs from this file: the wheel of the briefgen that made the
+# project (vendor/), pinned; the same pin installs it from the package index when it is there.
+REQUIREMENTS = """\
+# briefgen for the Pages workflow (.github/workflows/pages.yml): pip installs this
+# version from the wheel in vendor/, written by `briefgen init`, or from the package
+# index once it is published there (vendor/ may then go). To upgrade, change the
+# version and put its wheel in vendor/ (or remove vendor/ to take it from the index).
+--find-links ./vendor
+briefgen=={version}
+"""
+
 GITIGNORE = """\
 /site/
 /.briefgen-cache/
@@ -51,14 +64,14 @@ def scaffold(directory: Path, *, title: str, language: str) -> list[Path]:
             title=json.dumps(title, ensure_ascii=False), language=language
         ),
         ".gitignore": GITIGNORE,
-        # the Pages workflow installs exactly this version
-        "requirements.txt": f"briefgen=={__version__}\n",
+        "requirements.txt": REQUIREMENTS.format(version=__version__, wheel=wheel_name()),
         ".github/workflows/pages.yml": pages_workflow(),
         "content/.gitkeep": "",
         "templates/.gitkeep": "",
         "static/.gitkeep": "",
     }
-    existing = [name for name in files if (directory / name).exists()]
+    wheel = f"{VENDOR}/{wheel_name()}"
+    existing = [name for name in [*files, wheel] if (directory / name).exists()]
     if existing:
         raise BriefgenError(
             [
@@ -78,6 +91,10 @@ def scaffold(directory: Path, *, title: str, language: str) -> list[Path]:
         except OSError as exc:
             raise BriefgenError([cannot_write(exc, path)]) from None
         written.append(path)
+    try:
+        written.append(write_wheel(directory / VENDOR))
+    except OSError as exc:
+        raise BriefgenError([cannot_write(exc, directory / wheel)]) from None
     return written
 
 

@@ -6,6 +6,7 @@ terminal (logs, CI), so that nothing is lost in a pipe.
 
 from __future__ import annotations
 
+import posixpath
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -52,10 +53,21 @@ class Console:
         click.echo(message)
 
     def diagnostics(self, diagnostics: Iterable[Diagnostic], *, all: bool = False) -> None:
-        """Errors always; warnings unless quiet (or `all`, when they are why a command failed)."""
-        for diagnostic in sort_diagnostics(diagnostics):
-            if diagnostic.is_error or all or self.verbosity >= 0:
-                self.echo(str(diagnostic))
+        """Errors always; warnings unless quiet (or `all`, when they are why a command failed).
+
+        Warnings of the same kind about several entries make one line (each
+        its own with `-v`, or when they are why a command failed).
+        """
+        ordered = sort_diagnostics(diagnostics)
+        grouped = {} if all or self.verbosity > 0 else group_warnings(ordered)
+        shown: set[str] = set()
+        for diagnostic in ordered:
+            if not (diagnostic.is_error or all or self.verbosity >= 0):
+                continue
+            line = grouped.get(diagnostic, str(diagnostic))
+            if line not in shown:
+                shown.add(line)
+                self.echo(line)
 
     @contextmanager
     def progress(self, label: str) -> Iterator[ProgressReporter]:
@@ -73,6 +85,44 @@ class Console:
         if summary:
             self.echo(summary)
         raise SystemExit(1)
+
+
+# warning code -> how several of them are told: "4 entries have no source URL"
+GROUPS = {
+    "no-source-url": "have no source URL",
+    "no-outlet": "name no outlet",
+}
+GROUP_NAMES = 3  # files named on a grouped line; -v lists them all
+
+
+def group_warnings(diagnostics: list[Diagnostic]) -> dict[Diagnostic, str]:
+    """The one line that stands for each warning of a kind found in several files."""
+    kinds: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if not diagnostic.is_error and diagnostic.code in GROUPS:
+            kinds.setdefault(diagnostic.code, []).append(diagnostic)
+    lines: dict[Diagnostic, str] = {}
+    for code, members in kinds.items():
+        paths = sorted({d.path for d in members})
+        if len(paths) < 2:
+            continue
+        try:
+            folder = posixpath.commonpath([posixpath.dirname(p) or "." for p in paths])
+        except ValueError:  # absolute and relative paths mixed
+            folder = ""
+        names = ", ".join(_short(posixpath.relpath(p, folder)) for p in paths[:GROUP_NAMES])
+        more = len(paths) - GROUP_NAMES
+        names += f" and {more} more" if more > 0 else ""
+        told = f"warning: {len(paths)} entries {GROUPS[code]}: {names} (-v: one line each)"
+        line = f"{folder}/: {told}" if folder not in ("", ".") else told
+        lines.update((d, line) for d in members)
+    return lines
+
+
+def _short(name: str, limit: int = 32) -> str:
+    """A file name cut in its middle part: `13-kim-s-aligne-sur-la-guerre….md`."""
+    stem, suffix = posixpath.splitext(name)
+    return name if len(name) <= limit else stem[: limit - len(suffix) - 1] + "…" + suffix
 
 
 class ProgressReporter:

@@ -42,20 +42,29 @@ def _not_built(config: Config) -> BriefgenError:
 @click.option(
     "--external",
     is_flag=True,
-    help="Also fetch every external link (8 at a time, 10 s timeout each).",
+    help="Also fetch every external link (8 at a time, redirects included).",
 )
 @click.option(
     "--base-url",
     metavar="URL",
-    help="The base URL the site was built with, if not base_url of briefgen.yaml "
-    "(as given to `briefgen build --base-url`).",
+    help="Check the site as if served at URL (default: the base URL it was built with, "
+    "recorded by `briefgen build`).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --external: give up on a link after this long, all told.",
 )
 @noise_options
 @click.pass_obj
-def check_command(console: Console, external: bool, base_url: str | None) -> None:
+def check_command(console: Console, external: bool, base_url: str | None, timeout: float) -> None:
     """Check the config, every entry, then every link, anchor and asset of the built site."""
     from briefgen.check import check_site
     from briefgen.loader import load_entries
+    from briefgen.marker import built_base_url
 
     try:
         config = _config(base_url)
@@ -63,6 +72,7 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
         console.fail(exc)
     _entries, diagnostics = load_entries(config, drafts=True)
     site = config.output_path
+    served_at = base_url or built_base_url(site) or config.base_url
     if not (site / "index.html").is_file():
         console.diagnostics(diagnostics)
         console.fail(_not_built(config))
@@ -70,9 +80,10 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
         try:
             result = check_site(
                 site,
-                config.base_url,
+                served_at,
                 display=config.shown(site),
                 external=external,
+                timeout=timeout,
                 progress=progress,
             )
         except BriefgenError as exc:
@@ -107,10 +118,18 @@ def check_command(console: Console, external: bool, base_url: str | None) -> Non
     help="Deploy even to the branch checked out in the project, or to a remote branch "
     "whose last commit was not made by briefgen deploy: its files are replaced by the site.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a git command that talks to the remote after this long, all told.",
+)
 @noise_options
 @click.pass_obj
 def deploy_command(
-    console: Console, remote: str, branch: str, message: str | None, force: bool
+    console: Console, remote: str, branch: str, message: str | None, force: bool, timeout: float
 ) -> None:
     """Publish the built site as one new commit on a branch of a git remote.
 
@@ -119,6 +138,8 @@ def deploy_command(
     Each commit is marked with a "Deployed-by: briefgen" trailer; a branch whose
     last commit lacks it holds something else and is refused without --force.
     Nothing is pushed when the site has not changed since the last deploy.
+    A site built for this machine (the default base_url) is refused: build it
+    with its published address first. The build's .briefgen file is not published.
     """
     from briefgen.publish import deploy
 
@@ -134,6 +155,7 @@ def deploy_command(
             message=message,
             display=config.shown(config.output_path),
             force=force,
+            timeout=timeout,
         )
     except BriefgenError as exc:
         console.fail(exc)

@@ -403,7 +403,7 @@ def test_long_lists_are_split_into_pages(project: Path) -> None:
     # both pages give the size and span of the whole topic, and a working feed link
     for page in (first, second):
         assert "2\u00a0articles" in page
-        assert '<time datetime="2023-09-13">13 septembre 2023</time> – ' in page
+        assert '<time datetime="2023-09-13">13 septembre 2023</time>&nbsp;– ' in page
         assert 'href="/revue/topics/diplomatie/feed.xml"' in page
     checked = run_cli("check", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -418,3 +418,45 @@ def test_a_date_filter_given_text_says_what_it_expects(project: Path) -> None:
         "templates/404.html:1: error: TypeError: the month_name filter expects an entry, a day "
         "or a date, got 'Revue' (while rendering 404.html)"
     )
+
+
+def test_the_seed_build_groups_its_warnings_and_lists_them_with_v(tmp_path: Path) -> None:
+    from tests.conftest import copy_seed_project
+
+    seed = copy_seed_project(tmp_path / "seed")
+    result = run_cli("build", cwd=seed)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        "content/2023/09/: warning: 4 entries have no source URL: "
+        "13-kim-jong-un-a-affirme-le-….md, 13-kim-s-aligne-sur-la-guerr….md, "
+        "13-les-questions-sensibles-d….md and 1 more "
+        "(-v: one line each)",
+        "content/2023/09/: warning: 3 entries name no outlet: 13-kim-s-aligne-sur-la-guerr….md, "
+        "13-les-questions-sensibles-d….md, 14-la-russie-et-la-coree-du-….md (-v: one line each)",
+    ]
+    assert re.fullmatch(
+        r"Built 5 entries into site/: \d+ files \(\d+ pages\), 7 warnings, .* s", lines[2]
+    )
+    assert len(lines) == 3
+    verbose = run_cli("build", "-v", cwd=seed).stderr.splitlines()
+    missing = [line for line in verbose if ": warning: " in line]
+    assert len(missing) == 7
+    assert (
+        "content/2023/09/13-kim-s-aligne-sur-la-guerre-sainte-de-poutine.md:1: warning: "
+        "source.url: missing (expected the original article's http(s) URL)" in missing
+    )
+    assert not [line for line in verbose if "summary" in line]
+
+
+def test_a_draft_does_not_warn_and_one_missing_url_is_one_plain_line(project: Path) -> None:
+    (project / "content/draft.md").write_text("---\ntitle: Brouillon\ndraft: true\n---\nCorps.\n")
+    (project / "content/nosource.md").write_text(
+        "---\ntitle: Sans source\ndate: 2023-09-15\nsource: {name: A}\n---\nCorps.\n"
+    )
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[:-1] == [
+        "content/nosource.md:4: warning: source.url: missing (expected the original "
+        "article's http(s) URL)"
+    ]

@@ -358,3 +358,58 @@ def test_refuses_an_invalid_branch_name(project: Path, name: str) -> None:
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"--branch: error: not a valid branch name: {name!r}\n"
     assert git(project.parent / "remote.git", "for-each-ref") == ""
+
+
+def build_entry(project: Path) -> None:
+    (project / "content" / "a.md").write_text(
+        "---\ntitle: A\ndate: 2023-09-14\nsource: {name: S, url: 'https://s.example/a'}\n---\nv\n",
+        encoding="utf-8",
+    )
+    (project / "content" / "b.md").unlink()
+
+
+def test_refuses_a_site_built_for_this_machine_and_says_how_to_fix_it(project: Path) -> None:
+    build_entry(project)
+    built = briefgen(project, "build", "--clean")
+    assert built.returncode == 0, built.stderr
+    done = briefgen(project, "deploy")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "site/: error: the site was built for http://127.0.0.1:8000/, an address of this "
+        "machine (the default base_url), so its links, feeds and sitemap would point there: "
+        "set `base_url:` in briefgen.yaml to the published address (such as "
+        "https://USER.github.io/REPO/) or build with `--base-url URL`, then deploy\n"
+    )
+    assert git(project.parent / "remote.git", "for-each-ref") == ""
+
+
+def test_a_site_built_with_its_address_is_deployed_without_the_marker(project: Path) -> None:
+    build_entry(project)
+    built = briefgen(project, "build", "--clean", "--base-url", "https://desk.github.io/brief/")
+    assert built.returncode == 0, built.stderr
+    assert (project / "site" / ".briefgen").is_file()
+    done = briefgen(project, "deploy")
+    assert done.returncode == 0, done.stderr
+    published = remote_files(project, "gh-pages")
+    assert ".briefgen" not in published
+    assert "index.html" in published
+    assert "https://desk.github.io/brief/" in published["sitemap.xml"]
+
+
+def test_a_silent_remote_is_given_up_at_the_deadline(project: Path) -> None:
+    """A remote that accepts the connection and never answers: deploy stops at --timeout."""
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        git(project, "remote", "add", "silent", f"http://127.0.0.1:{port}/briefing.git")
+        started = time.monotonic()
+        done = briefgen(project, "deploy", "--remote", "silent", "--timeout", "2")
+        elapsed = time.monotonic() - started
+    assert done.returncode == 1
+    assert done.stderr == (
+        "git: error: `git ls-remote`: no answer from the remote within 2 s "
+        "(is it reachable? --timeout gives it longer)\n"
+    )
+    assert elapsed < 10

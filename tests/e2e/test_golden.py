@@ -38,7 +38,12 @@ THEME = Path(__file__).resolve().parents[2] / "templates"
     ("template", "old", "new", "changed"),
     [
         # a body shown escaped: the same words, but as text with markup in it
-        ("article.html", "{{ body(entry).html|safe }}", "{{ body(entry).html }}", "  body: "),
+        (
+            "article.html",
+            "{{ body(entry).html|typo_html(entry.lang)|safe }}",
+            "{{ body(entry).html|typo_html(entry.lang) }}",
+            "  body: ",
+        ),
         # a feed that loses its entries' content
         ("feed.xml", "{{ body(entry).html }}", "", "  content: "),
         # a feed whose summary is cut short

@@ -265,3 +265,90 @@ def test_pages_load_nothing_from_another_host(
     foreign = [url for url in requested if not url.startswith(base_url)]
     assert foreign == []
     assert any(url.endswith("/assets/style.css") for url in requested)
+
+
+# Every « with the word after it, every » with the word before it: on one line each.
+GUILLEMETS_BROKEN = """() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.data;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] !== "«" && text[i] !== "»") continue;
+      let start = i, end = i + 1;
+      if (text[i] === "«") { while (end < text.length && /\\s/.test(text[end])) end++;
+                             while (end < text.length && !/\\s/.test(text[end])) end++; }
+      else { while (start > 0 && /\\s/.test(text[start - 1])) start--;
+             while (start > 0 && !/\\s/.test(text[start - 1])) start--; }
+      const range = document.createRange();
+      range.setStart(node, start); range.setEnd(node, end);
+      const tops = [...range.getClientRects()].filter(r => r.width > 0)
+        .map(r => Math.round(r.bottom));
+      if (new Set(tops).size > 1) broken.push(text.slice(start, end));
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", (320, 375, 414))
+def test_guillemets_stay_with_their_words(browser: Any, base_url: str, width: int) -> None:
+    seen = 0
+    for route in ("", "dates/", "articles/kim-s-aligne-sur-la-guerre-sainte-de-poutine/"):
+        page = open_page(browser, base_url + route, width)
+        seen += page.evaluate("document.querySelector('main').textContent.split('«').length - 1")
+        assert page.evaluate(GUILLEMETS_BROKEN) == [], route
+        page.context.close()
+    assert seen > 10  # the seed has guillemets to test
+
+
+def test_page_furniture_clears_the_header_and_footer_rules(
+    browser: Any, base_url: str, pages: dict[str, str]
+) -> None:
+    for width in WIDTHS:
+        for kind, route in pages.items():
+            page = open_page(browser, base_url + route, width)
+            gaps = page.evaluate(
+                """() => {
+                  const main = document.querySelector("main");
+                  const header = document.querySelector(".site-header").getBoundingClientRect();
+                  const footer = document.querySelector(".site-footer").getBoundingClientRect();
+                  const first = main.firstElementChild.getBoundingClientRect();
+                  const last = main.lastElementChild.getBoundingClientRect();
+                  return [first.top - header.bottom, footer.top - last.bottom];
+                }"""
+            )
+            assert gaps[0] >= 16 and gaps[1] >= 24, (kind, width, gaps)
+            page.context.close()
+
+
+def test_an_unknown_outlet_is_shown_quietly_and_leads_to_its_group(
+    browser: Any, base_url: str
+) -> None:
+    page = open_page(browser, base_url)
+    style = page.evaluate(
+        """() => {
+          const style = (selector) => getComputedStyle(document.querySelector(selector));
+          const unknown = style(".item .outlet-unknown");
+          const known = style(".item .outlet:not(.outlet-unknown)");
+          return [unknown.textTransform, unknown.fontWeight, unknown.color === known.color];
+        }"""
+    )
+    assert style == ["none", "400", False]
+    page.click(".item .outlet-unknown")
+    assert page.url.endswith("/sources/unknown/")
+    assert page.locator("h1").inner_text() == "Média inconnu"
+    page.context.close()
+
+
+def test_print_puts_the_outlet_and_original_url_at_the_top(browser: Any, base_url: str) -> None:
+    page = open_page(browser, base_url + "articles/long/")
+    assert not page.locator(".print-source").is_visible()
+    page.emulate_media(media="print")
+    source = page.locator(".print-source")
+    assert source.is_visible()
+    assert "https://example.org/articles/un-tres-long-chemin" in source.inner_text()
+    top = page.evaluate("document.querySelector('.print-source').getBoundingClientRect().top")
+    body = page.evaluate("document.querySelector('.entry .body').getBoundingClientRect().top")
+    assert top < body
+    page.context.close()

@@ -80,10 +80,12 @@ def test_sources_tags_and_stories() -> None:
         ),
         make_entry("c", when),
     ]
-    site = build_site(entries, uncategorised="Non classé")
-    assert [(s.name, s.slug) for s in site.sources] == [
-        ("Al Jazeera", "al-jazeera"),
-        ("Euronews", "euronews"),
+    site = build_site(entries, uncategorised="Non classé", unknown_source="Média inconnu")
+    # the entries of unknown outlets make one group, last
+    assert [(s.name, s.slug, s.count) for s in site.sources] == [
+        ("Al Jazeera", "al-jazeera", 1),
+        ("Euronews", "euronews", 1),
+        ("Média inconnu", "unknown", 1),
     ]
     assert [(t.slug, t.count) for t in site.tags] == [("kim-jong-un", 2), ("russie", 1)]
     assert [e.slug for e in site.by_story["sommet"].entries] == ["a", "b"]

@@ -30,6 +30,21 @@ def make_entries(project: Path, count: int, body: str) -> None:
         )
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent to read its status is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -57,7 +72,7 @@ def test_builds_killed_at_random_moments_leave_a_whole_site_and_a_usable_cache(
     assert run_cli("build", "-q", cwd=reference).returncode == 0
     new = tree(reference / "site")
     chance = random.Random(8)
-    for _ in range(6):
+    for attempt in range(6):
         process = subprocess.Popen(
             [sys.executable, "-m", "briefgen", "build", "-q"],
             cwd=project,
@@ -67,8 +82,16 @@ def test_builds_killed_at_random_moments_leave_a_whole_site_and_a_usable_cache(
             start_new_session=True,
         )
         time.sleep(chance.uniform(0.2, 2.5))
-        os.killpg(process.pid, signal.SIGKILL)  # the build and its workers
+        workers = children(process.pid)
+        if attempt % 2:
+            os.killpg(process.pid, signal.SIGKILL)  # the build and its workers
+        else:
+            process.kill()  # the build alone: its workers must not outlive it
         process.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if alive(pid)]
         assert tree(project / "site") in (old, new)
     again = run_cli("build", cwd=project, env={"XDG_CACHE_HOME": str(tmp_path / "home")})
     assert again.returncode == 0, again.stderr

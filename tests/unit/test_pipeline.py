@@ -197,3 +197,31 @@ def test_an_unreadable_static_file_is_named_as_unreadable(project: Path) -> None
         "content/locked: error: cannot read the folder: Permission denied",
         "static/robots-extra.txt: error: cannot read the file: Permission denied",
     ]
+
+
+def test_long_sitemaps_become_an_index_and_months_are_paginated(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import pages
+    from briefgen.build import build as build_site
+    from briefgen.cache import Cache
+    from briefgen.config import load_config
+
+    (project / "briefgen.yaml").write_text('title: "Desk"\nlanguage: fr\npaginate: 1\n')
+    (project / "content" / "c.md").write_text(entry("Gamma", "2023-09-01"))
+    monkeypatch.setattr(pages, "SITEMAP_LIMIT", 4)
+    out = project / "site"
+    build_site(load_config(project), out=out, cache=Cache())
+    index = (out / "sitemap.xml").read_text()
+    parts = sorted(p.name for p in out.glob("sitemap-*.xml"))
+    assert "<sitemapindex" in index and len(parts) > 1
+    assert all(f"<loc>http://127.0.0.1:8000/{part}</loc>" in index for part in parts)
+    locs = [(out / part).read_text().count("<url>") for part in parts]
+    assert max(locs) == 4
+    # three entries in September, one a page: the month never lists them all at once
+    months = sorted(p.relative_to(out).as_posix() for p in (out / "dates/2023/09").rglob("*.html"))
+    assert {"dates/2023/09/index.html", "dates/2023/09/page/2/index.html"} <= set(months)
+    assert "dates/2023/09/page/3/index.html" in months
+    first = (out / "dates/2023/09/index.html").read_text()
+    assert first.count('class="item-title"') == 1
+    assert 'href="/dates/2023/09/page/2/"' in first

@@ -15,7 +15,10 @@ import yaml
 from briefgen.publish import pages_workflow
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA_CHECK = shutil.which("check-jsonschema")
+# beside the running Python first: `.venv/bin/python -m pytest` runs without activating .venv
+SCHEMA_CHECK = shutil.which(
+    "check-jsonschema", path=str(Path(sys.executable).parent)
+) or shutil.which("check-jsonschema")
 
 
 def workflow(text: str | None = None) -> dict[Any, Any]:

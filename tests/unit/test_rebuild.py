@@ -155,6 +155,7 @@ def test_an_edited_body_rewrites_its_page_and_the_feeds_only(
         "articles/gamma/index.html",
         "feed.xml",
         "topics/economie/feed.xml",
+        "tags/kim/feed.xml",
     }
     assert "A new paragraph." in (first.out / "articles/gamma/index.html").read_text()
     assert after.rendered < len(first.written) / 2
@@ -177,9 +178,10 @@ def test_an_edited_title_rewrites_its_page_and_the_lists_that_show_it(
         "dates/2023/09/index.html",
         "feed.xml",
     } <= written
-    # the pages that do not show it are left alone
+    # its neighbours in time show its title; the pages that do not show it are left alone
+    assert {"articles/delta/index.html"} <= written
     assert not written & {
-        "articles/alpha/index.html",
+        "articles/zeta/index.html",
         "articles/eta/index.html",
         "topics/histoire/index.html",
         "dates/2022/11/01/index.html",
@@ -193,7 +195,7 @@ def test_an_entry_in_a_story_rewrites_the_rest_of_its_coverage(project: Path, fi
     change(project, "content/2023/09/14-alpha.md", 'title: "Alpha"', 'title: "Alpha 2"')
     after = first.again()
     assert {"articles/alpha/index.html", "articles/beta/index.html"} <= set(after.written)
-    assert "articles/gamma/index.html" not in after.written
+    assert "articles/epsilon/index.html" not in after.written  # neither its story nor near it
 
 
 def test_a_template_change_renders_exactly_the_pages_that_use_it(
