@@ -128,7 +128,12 @@ def _pipeline(
     )
     _forget_bodies(cache, site, config)
     coverage = site_coverage(
-        site, bodies, config, cache.coverage, _bar(progress, "Reading the coverage")
+        site,
+        bodies,
+        _entry_digests(cache, site),
+        config,
+        cache.coverage,
+        _bar(progress, "Reading the coverage"),
     )
     cache.dirty = cache.dirty or coverage.learnt
     pages = plan_pages(site, config, coverage)

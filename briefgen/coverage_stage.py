@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from briefgen import i18n
-from briefgen.bodies import Body, body_key
+from briefgen.bodies import Body
 from briefgen.config import Config
 from briefgen.coverage import (
     Doc,
@@ -173,16 +173,17 @@ def recognizer_for(env: Mapping[str, str]) -> Recognizer | None:
 def site_coverage(
     site: Site,
     bodies: Mapping[str, Body],
+    digests: Mapping[str, bytes],
     config: Config,
     cache: CoverageCache,
     progress: Progress | None = None,
 ) -> Coverage:
-    """The coverage of the site's stories, for `build()`."""
+    """The coverage of the site's stories, for `build()`; `digests` hash each entry's file."""
     ui = i18n.strings(config.language)
     return coverage_stage(
         story_members(site),
         site.entries,
-        lambda entry: body_key(entry, config.unsafe_html),
+        lambda entry: digests[entry.path],
         lambda entry: paragraphs_from_html(bodies[entry.path].html),
         cache,
         unnamed=ui["unnamed_outlet"],
