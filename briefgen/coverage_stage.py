@@ -75,12 +75,17 @@ class Coverage:
 
 def facts_key(entry: Entry, body: bytes, nlp: bool) -> bytes:
     """Everything an entry's facts depend on; `body` stands for its body (a hash of it)."""
-    digest = hashlib.blake2b(FORMAT + (b" nlp" if nlp else b""), digest_size=16)
-    fields = (entry.slug, entry.source_name, entry.lang, entry.title, entry.source_url)
-    for part in (*fields, entry.day.isoformat(), repr(entry.timestamp)):
-        digest.update(part.encode("utf-8") + b"\0")
-    digest.update(body)
-    return digest.digest()
+    fields = (
+        entry.slug,
+        entry.source_name,
+        entry.lang,
+        entry.title,
+        entry.source_url,
+        entry.day.isoformat(),
+        entry.date.isoformat(),
+    )
+    head = (FORMAT + (b" nlp\0" if nlp else b"\0")) + "\0".join(fields).encode("utf-8")
+    return hashlib.blake2b(head + b"\0" + body, digest_size=16).digest()
 
 
 def story_key(keys: Sequence[bytes], labels: tuple[str, str]) -> bytes:
