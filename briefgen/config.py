@@ -15,11 +15,26 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from briefgen.diagnostics import BriefgenError, Diagnostic, error
+from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.frontmatter import YamlMapping, load_mapping
+from briefgen.printable import printable
 
 CONFIG_FILE = "briefgen.yaml"
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# a BCP 47 language tag (RFC 5646 "langtag" or private use), whole: `\Z`, since `$` would
+# also match before a final newline and let "fr\n" through
+LANG_RE = re.compile(
+    r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}"  # language (no 4-8 letter one is registered)
+    r"(?:-[A-Za-z]{4})?"  # script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"  # extensions
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"  # private use
+    r"|[Xx](?:-[A-Za-z0-9]{1,8})+)\Z"
+)
+# a host name as GitHub Pages takes it in CNAME: dot-separated labels of letters, digits and
+# inner hyphens, at least two labels, at most 253 characters
+HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+CNAME_RE = re.compile(rf"^(?=.{{1,253}}\Z){HOST_LABEL}(?:\.{HOST_LABEL})+\Z")
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class Config:
     timezone: str = "UTC"
     author: str = ""
     unsafe_html: bool = False
+    links_only: bool = False  # entries shown as headline, summary and link, never full text
     cname: str = ""
     content_dir: str = "content"
     output_dir: str = "site"
@@ -104,48 +120,55 @@ def _replace(config: Config, **changes: Any) -> Config:
     return replace(config, **changes)
 
 
+EXPECTED_URL = "expected an http(s) URL such as https://user.github.io/repo/"
+
+
 def _check_base_url(value: str) -> tuple[str, str]:
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
-        return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        return value, f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
+        return value, f"{EXPECTED_URL}, got {quote(value)}"
+    spaced = any(char <= " " or "\x7f" <= char <= "\x9f" for char in value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or spaced:
+        return value, f"{EXPECTED_URL}, got {quote(value)}"
     if parts.query or parts.fragment:
-        return value, f"expected a URL without query or fragment, got {value!r}"
+        return value, f"expected a URL without query or fragment, got {quote(value)}"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}", ""
 
 
 def _check_language(value: str) -> tuple[str, str]:
     if not LANG_RE.match(value):
-        return value, f"expected a BCP 47 language tag such as 'fr' or 'en-GB', got {value!r}"
+        return value, f"expected a BCP 47 language tag such as 'fr' or 'en-GB', got {quote(value)}"
     return value, ""
 
 
 def _check_timezone(value: str) -> tuple[str, str]:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        return value, f"expected an IANA time zone such as 'Europe/Paris' or 'UTC', got {value!r}"
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        expected = "expected an IANA time zone such as 'Europe/Paris' or 'UTC'"
+        return value, f"{expected}, got {quote(value)}"
     return value, ""
 
 
 def _check_positive(value: int) -> tuple[int, str]:
-    return (value, "") if value > 0 else (value, f"expected a positive number, got {value}")
+    return (value, "") if value > 0 else (value, f"expected a positive number, got {quote(value)}")
 
 
 def _check_cname(value: str) -> tuple[str, str]:
-    if value and ("/" in value or ":" in value or " " in value):
-        return value, f"expected a bare domain such as 'briefing.example.org', got {value!r}"
+    if value and not CNAME_RE.match(value):
+        return value, f"expected a bare domain such as 'briefing.example.org', got {quote(value)}"
     return value, ""
 
 
 def _check_dir(value: str) -> tuple[str, str]:
     path = Path(value)
-    if path.is_absolute() or ".." in path.parts or not value.strip():
-        return value, f"expected a folder inside the project, got {value!r}"
+    odd = any(char < " " or "\x7f" <= char <= "\x9f" for char in value)
+    too_long = any(len(part.encode("utf-8", "replace")) > 255 for part in path.parts)
+    if path.is_absolute() or ".." in path.parts or not value.strip() or odd or too_long:
+        return value, f"expected a folder inside the project, got {quote(value)}"
     return value, ""
 
 
@@ -159,6 +182,7 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "timezone": (str, "a time zone name", _check_timezone),
     "author": (str, "a string", None),
     "unsafe_html": (bool, "true or false", None),
+    "links_only": (bool, "true or false", None),
     "cname": (str, "a domain name", _check_cname),
     "content_dir": (str, "a folder name", _check_dir),
     "output_dir": (str, "a folder name", _check_dir),
@@ -230,7 +254,7 @@ def read_config(root: Path) -> tuple[Config | None, list[Diagnostic]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(display, 0, f"cannot read the config: {exc}", code="config")]
+        return None, [error(display, 0, f"cannot read the config: {clip(str(exc))}", code="config")]
     mapping, diagnostics = load_mapping(text, display)
     if mapping is None:
         return None, diagnostics
@@ -272,6 +296,8 @@ def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[D
                 )
             )
             continue
+        if check is None and isinstance(value, str):
+            value = printable(value)  # free text: shown in pages and feeds
         if check is not None:
             value, problem = check(value)
             if problem:
@@ -326,14 +352,13 @@ def _import_rules(
                 )
                 continue
             for pattern in value:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
+                problem = _pattern_problem(pattern)
+                if problem:
                     diagnostics.append(
                         error(
                             display,
                             line,
-                            f"invalid regular expression {pattern!r}: {exc}",
+                            f"invalid regular expression {quote(pattern)}: {clip(problem)}",
                             field=dotted,
                             code="value",
                         )
@@ -375,6 +400,18 @@ def _import_rules(
             sources = tuple(value.items())
     rules = ImportRules(boilerplate=boilerplate, topics=topics, tags=tags, sources=sources)
     return rules, diagnostics
+
+
+def _pattern_problem(pattern: str) -> str:
+    """Why `pattern` does not compile (with the `regex` module the importer runs it
+    under, with a time limit), or ""."""
+    import regex
+
+    try:
+        regex.compile(pattern, regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+        return " ".join(str(exc).split())[:80]
+    return ""
 
 
 def _is_str_list(value: Any) -> bool:

@@ -8,9 +8,56 @@ prints them.
 from __future__ import annotations
 
 import enum
+import re
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+QUOTE_LIMIT = 40  # characters of a user value shown in a message
+CLIP_LIMIT = 160  # characters of a free text (a parser's complaint, a key) shown in a message
+ELLIPSIS = "…"
+
+
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` on one line, its control characters written as `\\xNN`: a file name or a
+    parser's complaint can neither break the line nor send escape codes to a terminal."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+
+
+def clip(text: str, limit: int = CLIP_LIMIT) -> str:
+    """`text` cut to `limit` characters, with `…` when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """A user value as a message shows it: quoted like `repr`, at most about `limit` characters.
+
+    The work done is bounded whatever the value: a string is cut before `repr` sees it, and a
+    list or mapping (perhaps built from YAML aliases that share their parts) is named, never
+    walked; anything else goes through `reprlib`, a few items deep.
+    """
+    if isinstance(value, str):
+        shown = repr(value[:limit])
+        if len(value) > limit:
+            shown = shown[:-1] + ELLIPSIS + shown[-1]
+        return shown
+    if isinstance(value, list | tuple | dict | set):  # its kind says more than its items
+        return "a mapping" if isinstance(value, dict) else "a list"
+    shortener = reprlib.Repr()
+    shortener.maxlevel = 2
+    shortener.maxlist = shortener.maxdict = shortener.maxset = shortener.maxtuple = 4
+    shortener.maxstring = shortener.maxother = limit
+    shortener.maxlong = limit
+    try:
+        shown = shortener.repr(value)
+    except ValueError:  # an integer too long to turn into digits
+        shown = f"<{type(value).__name__}>"
+    return clip(shown, limit + 2)
 
 
 class Severity(enum.Enum):
@@ -41,9 +88,9 @@ class Diagnostic:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        prefix = f"{self.field}: " if self.field else ""
+        prefix = f"{clip(self.field, QUOTE_LIMIT)}: " if self.field else ""
         text = f"{self.severity.value}: {prefix}{self.message}"
-        return f"{where}: {text}" if where else text
+        return visible(f"{where}: {text}" if where else text)
 
     @property
     def is_error(self) -> bool:

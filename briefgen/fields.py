@@ -8,21 +8,26 @@ and what was expected.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.config import LANG_RE, type_name
+from briefgen.diagnostics import quote
+from briefgen.printable import printable
+from briefgen.slugs import MAX_LENGTH, is_reserved
 
 Result = tuple[Any, str]
 
 
 def text(value: Any, *, required: bool = False) -> Result:
-    if value is None or value == "":
-        return ("", "missing (expected a non-empty string)") if required else ("", "")
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    """One line of text: spaces collapsed, characters XML and HTML may not hold removed."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         return "", f"expected a string, got {type_name(value)}"
-    return " ".join(str(value).split()), ""
+    cleaned = "" if value is None else " ".join(printable(str(value)).split())
+    if not cleaned and required:
+        return "", "missing (expected a non-empty string)"
+    return cleaned, ""
 
 
 def string_list(value: Any) -> Result:
@@ -33,13 +38,13 @@ def string_list(value: Any) -> Result:
         value = [value]
     if not isinstance(value, list):
         return (), f"expected a list of strings, got {type_name(value)}"
-    items: list[str] = []
+    items: dict[str, None] = {}  # ordered, and a linear check for repeats
     for item in value:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
             return (), f"expected a list of strings, got an item that is {type_name(item)}"
-        cleaned = " ".join(str(item).split())
-        if cleaned and cleaned not in items:
-            items.append(cleaned)
+        cleaned = " ".join(printable(str(item)).split())
+        if cleaned:
+            items.setdefault(cleaned)
     return tuple(items), ""
 
 
@@ -68,11 +73,16 @@ def when(value: Any, zone: tzinfo) -> tuple[tuple[datetime, bool] | None, str]:
             else:
                 moment, has_time = datetime.fromisoformat(raw.replace("Z", "+00:00")), True
         except ValueError:
-            return None, f"{expected}, got {value!r}"
+            return None, f"{expected}, got {quote(value)}"
     else:
         return None, f"{expected}, got {type_name(value)}"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    try:  # its instant, and its day in the site's zone, must be dates too
+        moment.astimezone(UTC), moment.astimezone(zone), moment.timestamp()
+    except (OverflowError, ValueError, OSError):
+        between = "expected a moment between the years 1 and 9999, in UTC and in the site's zone"
+        return None, f"{between}, got {quote(value)}"
     return (moment, has_time), ""
 
 
@@ -84,9 +94,10 @@ def http_url(value: Any) -> Result:
     try:
         parts = urlsplit(value.strip())
     except ValueError:
-        return "", f"expected an http(s) URL, got {value!r}"
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value.strip():
-        return "", f"expected an http(s) URL, got {value!r}"
+        return "", f"expected an http(s) URL, got {quote(value)}"
+    spaced = any(char <= " " or "\x7f" <= char <= "\x9f" for char in value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or spaced:
+        return "", f"expected an http(s) URL, got {quote(value)}"
     return value.strip(), ""
 
 
@@ -94,7 +105,7 @@ def language(value: Any, default: str) -> Result:
     if value is None or value == "":
         return default, ""
     if not isinstance(value, str) or not LANG_RE.match(value):
-        return default, f"expected a BCP 47 language tag such as 'fr' or 'en', got {value!r}"
+        return default, f"expected a BCP 47 language tag such as 'fr' or 'en', got {quote(value)}"
     return value, ""
 
 
@@ -102,7 +113,7 @@ def boolean(value: Any) -> Result:
     if value is None:
         return False, ""
     if not isinstance(value, bool):
-        return False, f"expected true or false, got {value!r}"
+        return False, f"expected true or false, got {quote(value)}"
     return value, ""
 
 
@@ -110,5 +121,10 @@ def slug(value: Any) -> Result:
     if value is None or value == "":
         return "", ""
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
-        return "", f"expected lowercase ASCII words joined by '-', got {value!r}"
+        return "", f"expected lowercase ASCII words joined by '-', got {quote(value)}"
+    if len(value) > MAX_LENGTH:
+        return "", f"expected at most {MAX_LENGTH} characters, got {len(value)}"
+    if is_reserved(value):
+        reserved = "expected a name Windows can use for a folder (not con, nul, aux, prn, com1…)"
+        return "", f"{reserved}, got {quote(value)}"
     return value, ""

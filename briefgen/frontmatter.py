@@ -3,6 +3,11 @@
 YAML is always safe-loaded (the C loader when PyYAML has it). Errors and the
 keys of the top-level mapping carry lines of the *file*, not of the YAML
 block: the front-matter offset is added to YAML's marks.
+
+Aliases are bounded: before any value is built, the composed nodes are
+counted as if every alias were expanded (without expanding them), and a
+document that would hold more than `MAX_VALUES` values, or that refers to
+itself, is refused. A 447-byte "billion laughs" is one error line, not gigabytes.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from briefgen.diagnostics import Diagnostic, error
+from briefgen.diagnostics import Diagnostic, clip, error
 
 try:  # pragma: no cover - depends on how PyYAML was built
     from yaml import CSafeLoader as _BaseLoader
@@ -29,13 +34,77 @@ class SafeLoader(_BaseLoader):
     """
 
 
-def _timestamp_as_text(loader: SafeLoader, node: yaml.Node) -> str:
+class DeepSafeLoader(yaml.SafeLoader):
+    """The pure-Python safe loader, for text that may nest deeply.
+
+    libyaml composes nested collections by recursion in C, and tens of thousands of `[`
+    overflow the C stack (a crash, not an exception); Python's composer stops with a
+    `RecursionError` instead.
+    """
+
+
+def _timestamp_as_text(loader: Any, node: yaml.Node) -> str:
     return str(node.value)
 
 
-SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+def _int_or_text(loader: Any, node: yaml.ScalarNode) -> int | str:
+    """An integer; one longer than `MAX_DIGITS` stays text (Python refuses to convert it)."""
+    if len(str(node.value)) > MAX_DIGITS:
+        return str(node.value)
+    number: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return number
+
+
+MAX_DIGITS = 100
+for _loader_class in (SafeLoader, DeepSafeLoader):
+    _loader_class.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    _loader_class.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+NESTING_MARKS = 1000  # more `[`, `{`, `-` and `?` than this: the Python loader is used
+
+
+def _loader(text: str) -> SafeLoader | DeepSafeLoader:
+    """The C loader, unless the text has enough marks of nesting to overflow its stack."""
+    marks = sum(text.count(mark) for mark in "[{-?")
+    return DeepSafeLoader(text) if marks > NESTING_MARKS else SafeLoader(text)
+
 
 FENCE = "---"
+MAX_VALUES = 100_000  # values in one document once aliases are expanded
+
+
+def expanded_size(root: yaml.Node, limit: int = MAX_VALUES) -> int | None:
+    """How many nodes `root` holds once every alias is expanded, counted without expanding.
+
+    Aliases make the node graph a DAG whose expansion can be exponential in its size; each
+    node is counted once, with its children's counts summed. Returns None for a node that
+    contains itself; stops counting past `limit` (the result is then over the limit).
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = min(limit + 1, 1 + sum(sizes[id(c)] for c in _children(node)))
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            return None
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 @dataclass
@@ -64,7 +133,7 @@ def load_mapping(
     text: str, path: str, *, first_line: int = 1
 ) -> tuple[YamlMapping | None, list[Diagnostic]]:
     """Safe-load `text` as a mapping; `first_line` is the file line of its first line."""
-    loader = SafeLoader(text)
+    loader = _loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -74,13 +143,31 @@ def load_mapping(
             return None, [
                 error(path, line, "expected a mapping of `key: value` lines", code="yaml")
             ]
+        size = expanded_size(node) if "*" in text else 0  # no alias, no expansion
+        if size is None or size > MAX_VALUES:
+            problem = (
+                "an alias refers to the value that contains it"
+                if size is None
+                else f"aliases expand to more than {MAX_VALUES:,} values"
+            )
+            message = f"invalid YAML: {problem} (expected plain values; `*name` aliases sparingly)"
+            return None, [error(path, node.start_mark.line + first_line, message, code="yaml")]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_error(exc, path, first_line, len(text))]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        message = f"invalid YAML: {clip(exc.reason)} (U+{code:04X} on this line)"
+        return None, [error(path, line, message, code="yaml")]
     except yaml.YAMLError as exc:
-        return None, [error(path, first_line, f"invalid YAML: {exc}", code="yaml")]
+        return None, [error(path, first_line, f"invalid YAML: {clip(str(exc))}", code="yaml")]
+    except RecursionError:
+        message = "invalid YAML: values nested too deeply (expected a few levels of lists)"
+        return None, [error(path, first_line, message, code="yaml")]
     except (ValueError, TypeError) as exc:
-        return None, [error(path, first_line, f"invalid YAML value: {exc}", code="yaml")]
+        message = f"invalid YAML value: {clip(str(exc))}"
+        return None, [error(path, first_line, message, code="yaml")]
     finally:
         loader.dispose()
     mapping = YamlMapping(data=data if isinstance(data, dict) else {})
@@ -131,7 +218,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: str, first_line: int, length: i
         problem = f"{problem} ({exc.context}{where})"
     line = mark.line + first_line if mark else first_line
     col = mark.column + 1 if mark else 0
-    return error(path, line, f"invalid YAML: {problem}", code="yaml", col=col)
+    return error(path, line, f"invalid YAML: {clip(problem)}", code="yaml", col=col)
 
 
 def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:

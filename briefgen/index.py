@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from briefgen import slugs
 from briefgen.model import Day, Entry, Group, Month, Site, Year, newest_first
-from briefgen.slugs import slugify
 
 # The topic of entries that name none, and the outlet of entries that name
 # none: one slug each whatever the site's language.
@@ -67,7 +67,7 @@ def group_slug(kind: str, name: str, special: Special | None = None) -> str:
     have a slug that does not change with the site's language.
     """
     fixed = special.get((kind, name)) if special else None
-    return fixed or slugify(name) or kind
+    return fixed or slugs.group_slug(name, kind)
 
 
 def _groups(
@@ -77,7 +77,8 @@ def _groups(
     *,
     slugged: bool = True,
 ) -> tuple[Group, ...]:
-    """Group by slug (so "Défense" and "defense" are one group); the first name seen wins.
+    """Group by slug (so "Défense" and "defense" are one group, but "C++" and "C#" two);
+    the first name seen wins.
 
     Groups sort by slug, which is the ASCII folding of the name: "Élections" files under E.
 

@@ -14,16 +14,17 @@ from typing import Any
 
 from briefgen import fields
 from briefgen.config import Config, closest
-from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.diagnostics import Diagnostic, error, quote, warning
 from briefgen.frontmatter import YamlMapping, split
 from briefgen.model import Entry
 from briefgen.parallel import ordered_map
-from briefgen.slugs import slugify
+from briefgen.slugs import is_reserved, slugify
 from briefgen.sources import project_files
 
 KEYS = (
     "title",
     "date",
+    "updated",
     "source",
     "author",
     "lang",
@@ -80,7 +81,7 @@ def duplicate_slugs(entries: Iterable[Entry]) -> list[Diagnostic]:
                 error(
                     entry.path,
                     1,
-                    f"the slug {entry.slug!r} is already used by {first.path} "
+                    f"the slug {quote(entry.slug)} is already used by {first.path} "
                     "(expected a unique `slug:` or file name)",
                     field="slug",
                 )
@@ -175,6 +176,8 @@ def _validate(
         moment = None
     else:
         moment = check.take("date", fields.when(data.get("date"), config.zone))
+    if data.get("updated") is not None:  # optional, written by import: checked, not shown yet
+        check.take("updated", fields.when(data.get("updated"), config.zone))
     source = data.get("source")
     source_name, source_url = "", ""
     if isinstance(source, dict):
@@ -211,6 +214,7 @@ def _validate(
     slug = check.take("slug", fields.slug(data.get("slug")))
     if not slug:
         slug = slugify(DATE_PREFIX.sub("", path.stem)) or slugify(title) or "entry"
+        slug = f"{slug}-entry" if is_reserved(slug) else slug  # `con/` breaks Windows
     if draft:  # a draft is work in progress: only what stops it is reported
         check.problems = [p for p in check.problems if p.is_error]
     if any(p.is_error for p in check.problems) or moment is None:

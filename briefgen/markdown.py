@@ -18,6 +18,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from briefgen.printable import printable
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -30,7 +32,7 @@ def _link_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    href = str(token.attrGet("href") or "")
+    href = str(token.attrGet("href") or "").lstrip().lower()
     if href.startswith(("http://", "https://", "//")):
         token.attrSet("rel", "noopener")
     result: str = self.renderToken(tokens, idx, options, env)
@@ -57,7 +59,8 @@ def _plain(token: Token) -> str:
 
 
 def render(md: MarkdownIt, text: str) -> Rendered:
-    tokens = md.parse(text, {})
+    """The body as HTML, without the characters XML and HTML may not hold."""
+    tokens = md.parse(printable(text), {})
     first = ""
     words = 0
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]

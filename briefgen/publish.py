@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.diagnostics import BriefgenError, error
+from briefgen.diagnostics import BriefgenError, error, quote
 from briefgen.marker import MARKER, built_base_url, is_local
 
 DEFAULT_BRANCH = "gh-pages"
@@ -265,7 +265,7 @@ class _Git:
         # a name it expands (`@{-1}`) is not taken literally either.
         named = self.try_run(["check-ref-format", "--branch", branch])
         if named is None or named.strip() != branch:
-            raise _problem("--branch", f"not a valid branch name: {branch!r}")
+            raise _problem("--branch", f"not a valid branch name: {quote(branch)}")
 
     def refuse_checked_out(self, branch: str) -> None:
         current = self.try_run(["symbolic-ref", "--quiet", "HEAD"])

@@ -20,7 +20,7 @@ from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
 from briefgen.coverage_render import coverage_globals
 from briefgen.coverage_stage import Coverage
-from briefgen.diagnostics import BriefgenError, Diagnostic, error
+from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.index import fixed_slugs, group_slug
 from briefgen.model import Day, Entry
 from briefgen.pages import Page, by_day
@@ -117,7 +117,7 @@ def _calendar_day(value: object, name: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    raise TypeError(f"the {name} filter expects an entry, a day or a date, got {value!r}")
+    raise TypeError(f"the {name} filter expects an entry, a day or a date, got {quote(value)}")
 
 
 def _long_date(value: object, lang: str | None = None) -> str:
@@ -203,7 +203,7 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> tuple[st
         ) from None
     except Exception as exc:
         raise BriefgenError(
-            [_template_failure(exc, page, config, f"{type(exc).__name__}: {exc}")]
+            [_template_failure(exc, page, config, f"{type(exc).__name__}: {clip(str(exc))}")]
         ) from None
     return page.output, text.encode("utf-8"), f"template {page.template}"
 

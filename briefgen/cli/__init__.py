@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "new": "briefgen.cli.build_cmd:new_command",
     "build": "briefgen.cli.build_cmd:build_command",
     "import": "briefgen.cli.import_cmd:import_command",
+    "retag": "briefgen.cli.import_cmd:retag_command",
     "serve": "briefgen.cli.serve_cmd:serve_command",
     "check": "briefgen.cli.publish_cmd:check_command",
     "deploy": "briefgen.cli.publish_cmd:deploy_command",

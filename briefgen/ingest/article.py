@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+When = datetime | date  # `date` is also a field name below
 WORD_RE = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
@@ -28,6 +29,7 @@ class Article:
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str = ""
+    updated: When | None = None  # last modified, when the page says and it differs
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 

@@ -1,6 +1,6 @@
 """`Article` -> the text of a content entry: front matter in DESIGN order, then Markdown.
 
-Order: title, date, source {name, url}, author, lang, topics, tags, summary,
+Order: title, date, updated, source {name, url}, author, lang, topics, tags, summary,
 story, draft. What is unknown is left out. Strings are YAML double-quoted by
 PyYAML's safe dumper, so any title survives a round trip; list items stay
 plain when they read back as the same string.
@@ -43,11 +43,21 @@ def format_date(value: datetime | date) -> str:
     return value.isoformat()
 
 
-def render_entry(article: Article, *, story: str = "", draft: bool | None = None) -> str:
-    """The whole file: `---`, front matter, `---`, body."""
+def render_entry(
+    article: Article,
+    *,
+    story: str = "",
+    draft: bool | None = None,
+    slug: str = "",
+    record: str = "",
+) -> str:
+    """The whole file: `---`, front matter, `---`, body. `record` is the comment line
+    that says what the import wrote (see `refresh`)."""
     lines = ["---", f"title: {quote(article.title)}"]
     if article.date is not None:
         lines.append(f"date: {format_date(article.date)}")
+    if article.updated is not None and article.updated != article.date:
+        lines.append(f"updated: {format_date(article.updated)}")
     if article.source_name or article.source_url:
         lines.append("source:")
         if article.source_name:
@@ -70,6 +80,10 @@ def render_entry(article: Article, *, story: str = "", draft: bool | None = None
         lines.append(f"story: {story}")
     if draft is not None:
         lines.append(f"draft: {'true' if draft else 'false'}")
+    if slug:
+        lines.append(f"slug: {quote(slug)}")
+    if record:
+        lines.append(record)
     lines.append("---")
     body = article.body_markdown.strip("\n")
     return "\n".join(lines) + "\n" + body + "\n"

@@ -3,72 +3,160 @@ page's own meta tags as fallback, the text as Markdown (see `mdconvert`)."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, tzinfo
+import email.utils
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-import lxml.html
 from lxml import etree
 
 from briefgen.fields import local_day
 from briefgen.ingest.article import Article, IngestError
+from briefgen.ingest.blocks import clean_blocks
 from briefgen.ingest.dates import DateValue, parse_iso
-from briefgen.ingest.lang import normalize_tag
 from briefgen.ingest.mdconvert import html_to_markdown
-from briefgen.ingest.rules import Rules, normalize_space
-from briefgen.ingest.text import finish_article, unescape_markdown
+from briefgen.ingest.meta import PageMeta, page_meta
+from briefgen.ingest.names import (
+    clean_authors,
+    clean_site_name,
+    cut_site_suffix,
+    fold_name,
+    is_organisation,
+)
+from briefgen.ingest.rules import Rules, host_of, normalize_space
+from briefgen.ingest.store import is_http_url
+from briefgen.ingest.text import finish_article, first_sentence, unescape_markdown
 
 MIN_WORDS = 40  # less main text than this is not an article (an index, a 404 page…)
+# … unless it is most of what the page shows: a short note on a page of its own
 NO_ARTICLE = "no article text found (expected an HTML page with a main article)"
+LINK_ENTRY = "no article text found: imported as a link entry (title, summary and link)"
+RECALL_BELOW = 150  # words: a shorter extraction is tried again favouring recall
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+WORDS = re.compile(f"[{CJK}]|[^\\W{CJK}]+")  # a CJK character counts as a word
+TEMPLATE_CODE = re.compile(r"\{\{[^{}\n]{0,200}\}\}")
 
 
 def html_to_article(
     html: str, rules: Rules, zone: tzinfo | None = None, *, url: str = "", default_lang: str = ""
 ) -> Article:
-    """One article from a page; raises `IngestError` when the page holds none."""
+    """One article from a page; raises `IngestError` when the page holds none.
+
+    A page whose metadata names a title and a URL or date but whose text
+    cannot be extracted becomes a link entry (summary and link, no body).
+    """
+    refuse_non_page(html)
+    meta = page_meta(html, url)
+    main, found = _extract(html, meta.url or url)
+    source_url = meta.url or found.get("url") or url
+    source_url = source_url if is_http_url(source_url) else ""
+    site = clean_site_name(found.get("sitename", ""))
+    source_name = (
+        rules.user_outlet(source_url)
+        or meta.site_name
+        or rules.known_outlet(source_url)
+        or site
+        or rules.outlet_for(source_url)
+    )
+    title = meta.title or normalize_space(found.get("title", ""))
+    title = cut_site_suffix(title, source_name, host_of(source_url))
+    title = cut_site_suffix(title, meta.site_name or site)
+    body = html_to_markdown(main or "", base_url=source_url)
+    body = _drop_title_heading(body, title)
+    body, _dropped = clean_blocks(body, title, rules)
+    words = len(WORDS.findall(unescape_markdown(body)))
+    date_value = _page_date(meta, found, html, zone)
+    candidates = (
+        meta.authors,
+        _trafilatura_authors(found.get("author", ""), site),
+        meta.meta_authors,
+    )
+    cleaned = (clean_authors(names, source_name) for names in candidates)
+    authors = next((names for names in cleaned if names), ())
+    authors = tuple(a for a in authors if not is_organisation(a, meta.site_name or site))
+    summary = meta.description or normalize_space(found.get("description", ""))
+    notes: tuple[str, ...] = ()
+    if not title and words >= MIN_WORDS:
+        title = first_sentence(normalize_space(unescape_markdown(body.partition("\n\n")[0])))
+        notes = ("the page has no title: the title is the first sentence",)
+    if not title:
+        raise IngestError(NO_ARTICLE)
+    if words < MIN_WORDS and not (words and words * 2 >= meta.words):
+        if not (source_url and (date_value is not None or summary)):
+            raise IngestError(NO_ARTICLE)
+        body = ""
+        notes = (LINK_ENTRY,)
+    article = finish_article(
+        title=title,
+        body=body,
+        plain=title + "\n" + (unescape_markdown(body) or summary),
+        rules=rules,
+        date_value=date_value,
+        source_url=source_url,
+        source_name=source_name,
+        authors=authors,
+        summary=summary,
+        notes=notes,
+        default_lang=default_lang,
+        declared=meta.declared,
+    )
+    modified = parse_iso(meta.modified, zone) if meta.modified else None
+    return replace(article, updated=modified) if modified != date_value else article
+
+
+def refuse_non_page(html: str) -> None:
+    """JSON, or a page whose visible text is template code: not an article, said why."""
+    head = html.lstrip("\ufeff \t\r\n")[:1]
+    if head in ("{", "["):
+        raise IngestError("not an article: the input is JSON, not an HTML page or a feed")
+
+
+def _extract(html: str, url: str) -> tuple[str, dict[str, str]]:
+    """trafilatura's main text (as HTML) and metadata. A short text is extracted again
+    favouring recall, and the longer one kept (measured on the readability pages)."""
+    main, document = _trafilatura(html, url, favor_recall=False)
+    if len(WORDS.findall(main)) < RECALL_BELOW:
+        again, other = _trafilatura(html, url, favor_recall=True)
+        if len(WORDS.findall(again)) > len(WORDS.findall(main)):
+            main, document = again, other
+    if TEMPLATE_CODE.search(main):
+        raise IngestError(
+            "not an article: the page's text is template code ({{…}}), "
+            "filled in by a script in the browser"
+        )
+    return main, _attrs(document)
+
+
+def _trafilatura(html: str, url: str, *, favor_recall: bool) -> tuple[str, Any]:
     import trafilatura
+    from trafilatura.htmlprocessing import convert_to_html
 
     try:
-        main = trafilatura.extract(
+        document = trafilatura.bare_extraction(
             html,
             url=url or None,
-            output_format="html",
+            with_metadata=True,
             include_links=True,
             include_formatting=True,
             include_comments=False,
             include_tables=True,
+            favor_recall=favor_recall,
         )
-        found = trafilatura.bare_extraction(
-            html, url=url or None, with_metadata=True, include_comments=False
-        )
-    except (ValueError, TypeError, etree.LxmlError) as exc:
+        body = getattr(document, "body", None)
+        main = etree.tostring(convert_to_html(body), encoding="unicode") if body is not None else ""
+    except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         raise IngestError(NO_ARTICLE) from exc
-    meta = page_meta(html)
-    facts = _attrs(found)
-    title = normalize_space(facts.get("title") or meta.get("title") or "")
-    source_url = meta.get("canonical") or facts.get("url") or url
-    body = html_to_markdown(main or "", base_url=source_url)
-    body = _drop_title_heading(body, title)
-    words = len(unescape_markdown(body).split())
-    if not title or words < MIN_WORDS:
-        raise IngestError(NO_ARTICLE)
-    date_value = _best_date(meta.get("published", ""), facts.get("date") or "", zone)
-    author = facts.get("author") or meta.get("author") or ""
-    authors = tuple(a.strip() for a in author.split(";") if a.strip())
-    summary = normalize_space(facts.get("description") or meta.get("description") or "")
-    plain = title + "\n" + unescape_markdown(body)
-    return finish_article(
-        title=title,
-        body=body,
-        plain=plain,
-        rules=rules,
-        date_value=date_value,
-        source_url=source_url if source_url.startswith(("http://", "https://")) else "",
-        source_name=normalize_space(facts.get("sitename") or meta.get("site_name") or ""),
-        authors=authors,
-        summary=summary,
-        default_lang=normalize_tag(meta.get("lang", "")) or default_lang,
-    )
+    return main, document
+
+
+def _trafilatura_authors(author: str, site: str) -> list[str]:
+    """trafilatura's authors ("A; B"), none when they are its site name cut up ("Mac; I"
+    for "Mac & i")."""
+    names = [a.strip() for a in author.split(";") if a.strip()]
+    if site and fold_name("".join(names)) == fold_name(site):
+        return []
+    return names
 
 
 def _attrs(document: Any) -> dict[str, str]:
@@ -78,58 +166,35 @@ def _attrs(document: Any) -> dict[str, str]:
     return {name: str(getattr(document, name, "") or "") for name in names}
 
 
-def page_meta(html: str) -> dict[str, str]:
-    """The page's own metadata: meta tags, canonical link, JSON-LD, `<html lang>`."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return {}
-    meta: dict[str, str] = {}
+def _page_date(
+    meta: PageMeta, found: dict[str, str], html: str, zone: tzinfo | None
+) -> DateValue | None:
+    """The published date: the page's metadata first, then htmldate's original date."""
+    stated = parse_iso(meta.published, zone) or parse_rfc2822(meta.published)
+    if stated is not None:
+        return stated
+    guessed = found.get("date") or _htmldate(html)
+    return _best_date("", guessed, zone)
 
-    def first(*xpaths: str) -> str:
-        for xpath in xpaths:
-            for value in root.xpath(xpath):
-                raw = value.text_content() if hasattr(value, "text_content") else value
-                text = normalize_space(str(raw))
-                if text:
-                    return text
+
+def _htmldate(html: str) -> str:
+    from htmldate import find_date
+
+    try:
+        return find_date(html, original_date=True, extensive_search=False) or ""
+    except (ValueError, TypeError, etree.LxmlError, RecursionError):
         return ""
 
-    meta["title"] = first(
-        "//meta[@property='og:title']/@content",
-        "//meta[@name='twitter:title']/@content",
-        "//h1",
-        "//title",
-    )
-    meta["site_name"] = first("//meta[@property='og:site_name']/@content")
-    meta["canonical"] = first(
-        "//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"
-    )
-    meta["author"] = first("//meta[@name='author']/@content")
-    meta["description"] = first(
-        "//meta[@name='description']/@content", "//meta[@property='og:description']/@content"
-    )
-    meta["published"] = first(
-        "//meta[@property='article:published_time']/@content",
-        "//meta[@name='date']/@content",
-        "//meta[@itemprop='datePublished']/@content",
-    ) or _json_ld_date(root)
-    meta["lang"] = first("/html/@lang")
-    if meta["title"] == first("//title"):
-        meta["title"] = meta["title"].split(" | ")[0].split(" - ")[0]
-    return {key: value for key, value in meta.items() if value}
 
-
-def _json_ld_date(root: Any) -> str:
-    for script in root.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
-                return str(item["datePublished"])
-    return ""
+def parse_rfc2822(text: str) -> DateValue | None:
+    """'Mon, 10 Jun 2013 12:00:00 +0200', as some pages write their dates."""
+    if not text or not text[:1].isalpha():
+        return None
+    try:
+        value = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _best_date(published: str, found: str, zone: tzinfo | None) -> DateValue | None:

@@ -15,19 +15,23 @@ from pathlib import Path
 from typing import BinaryIO
 
 from briefgen.config import Config
-from briefgen.diagnostics import Diagnostic, error, warning
+from briefgen.diagnostics import Diagnostic, error, quote, warning
 from briefgen.frontmatter import FENCE
 from briefgen.ingest.article import Article, IngestError, missing_fields
 from briefgen.ingest.dates import DateValue
 from briefgen.ingest.decode import DecodeError, decode
 from briefgen.ingest.entry import body_hash, entry_path, format_date, render_entry
 from briefgen.ingest.fetch import MAX_BYTES, TIMEOUT, describe_size, fetch
+from briefgen.ingest.refresh import merge, record_line
 from briefgen.ingest.rules import Rules, build_rules
 from briefgen.ingest.store import (
     ContentIndex,
     free_name,
+    import_lock,
     is_http_url,
     normalize_url,
+    read_entry,
+    replace_file,
     scan_content,
     write_new,
 )
@@ -36,9 +40,10 @@ from briefgen.ingest.text import text_to_article
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt", ".text", *MARKDOWN_SUFFIXES)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".json")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES
 Progress = Callable[[int, int], None]
+NOT_AN_ARTICLE_JSON = "not an article: JSON data (a JSON Feed needs its jsonfeed.org version)"
 ALREADY_AN_ENTRY = "already a briefgen entry (front matter found): copy it into content/ instead"
 
 
@@ -49,6 +54,7 @@ class ImportOptions:
     date: DateValue | None = None
     lang: str = ""
     dry_run: bool = False
+    update: bool = False  # re-import what is already there, keeping the user's edits
     timeout: float = TIMEOUT
     max_bytes: int = MAX_BYTES
 
@@ -58,7 +64,7 @@ class Row:
     """One article of the summary table."""
 
     input: str
-    status: str  # "written", "would write", "duplicate"
+    status: str  # "written", "would write", "duplicate", "updated", "unchanged", "retagged"
     path: str  # of the entry, relative to the project root
     title: str
     date: str
@@ -67,6 +73,8 @@ class Row:
     words: int
     missing: tuple[str, ...] = ()  # one hint per field that could not be found
     notes: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,7 +104,31 @@ def run_import(
     stdin: BinaryIO | None = None,
     cwd: Path | None = None,
 ) -> ImportReport:
-    """Import every input; a failed input is a diagnostic, the others go on."""
+    """Import every input; a failed input is a diagnostic, the others go on.
+
+    A real import holds the project's import lock from the scan of content/ to
+    the last write, so concurrent imports of one article write it once.
+    """
+    if options.dry_run:
+        return _run(config, inputs, options, progress, stdin, cwd)
+    try:
+        with import_lock(config):
+            return _run(config, inputs, options, progress, stdin, cwd)
+    except OSError as exc:
+        report = ImportReport()
+        message = f"cannot lock the project for the import: {exc.strerror or exc}"
+        report.diagnostics.append(error(str(config.root), 0, message, code="import"))
+        return report
+
+
+def _run(
+    config: Config,
+    inputs: Sequence[str],
+    options: ImportOptions,
+    progress: Progress | None,
+    stdin: BinaryIO | None,
+    cwd: Path | None,
+) -> ImportReport:
     report = ImportReport()
     rules = rules_for(config)
     index = scan_content(config)
@@ -105,7 +137,7 @@ def run_import(
     for done, source in enumerate(sources, start=1):
         warnings: list[str] = []
         try:
-            articles = read_articles(source, config, rules, options, stdin, warnings)
+            articles = read_articles(source, config, rules.for_one_file(), options, stdin, warnings)
         except IngestError as exc:
             report.diagnostics.append(error(source.label, 0, str(exc), code="import"))
         else:
@@ -196,6 +228,8 @@ def read_articles(
     if not data.strip():
         raise IngestError("empty file (expected the text of an article)")
     kind = sniff_kind(source.path.suffix.lower() if source.path else "", content_type, data)
+    if kind == "json":
+        raise IngestError(NOT_AN_ARTICLE_JSON)
     if kind == "feed":
         from briefgen.ingest.feed import feed_to_articles
 
@@ -246,7 +280,13 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 
 def sniff_kind(suffix: str, content_type: str, data: bytes) -> str:
     """ "feed", "html" or "text", from the content first, then the name or media type."""
+    from briefgen.ingest.feed import is_json_feed
+
+    if is_json_feed(data):
+        return "feed"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"{", b"[")):
+        return "json"
     is_xml = head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf"))
     if is_xml and (b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head):
         return "feed"
@@ -277,7 +317,7 @@ def drop_bad_source_url(article: Article) -> Article:
     """A source URL found in the input that is not a usable http(s) URL is not written."""
     if not article.source_url or is_http_url(article.source_url):
         return article
-    note = f"source URL left out: not a valid http(s) URL ({article.source_url!r})"
+    note = f"source URL left out: not a valid http(s) URL ({quote(article.source_url)})"
     return recount_missing(replace(article, source_url="", notes=(*article.notes, note)))
 
 
@@ -318,11 +358,15 @@ def _store(
     existing, reason = "", ""
     if url_key and url_key in index.urls:
         existing, reason = index.urls[url_key], "same source URL"
-    elif digest in index.hashes:
+    elif article.body_markdown.strip() and digest in index.hashes:
         existing, reason = index.hashes[digest], "same text"
+    by_url = reason == "same source URL"
+    if existing and (by_url or options.update) and _refreshes(options, config, existing, article):
+        _refresh(article, source, config, options, existing, report)
+        return
     if existing:
         report.rows.append(
-            _row(
+            report_row(
                 source,
                 article,
                 "duplicate",
@@ -334,7 +378,9 @@ def _store(
     content_dir = config.content_path.relative_to(config.root).as_posix()
     relative = free_name(f"{content_dir}/{entry_path(article, config.zone)}", index, config.root)
     # never an invented date: without one the entry is a draft, left out of builds
-    text = render_entry(article, draft=True if article.date is None else None)
+    text = render_entry(
+        article, draft=True if article.date is None else None, record=record_line(article)
+    )
     if not options.dry_run:
         try:
             relative = write_new(config.root, relative, text, index)
@@ -349,15 +395,63 @@ def _store(
             )
             return
     index.taken.add(relative)
-    index.hashes[digest] = relative
+    if article.body_markdown.strip():  # link entries share an empty body, not a text
+        index.hashes[digest] = relative
     if url_key:
         index.urls[url_key] = relative
     report.texts[relative] = text
     status = "would write" if options.dry_run else "written"
-    report.rows.append(_row(source, article, status, relative))
+    report.rows.append(report_row(source, article, status, relative))
 
 
-def _row(
+def _refreshes(options: ImportOptions, config: Config, existing: str, article: Article) -> bool:
+    """--update, or a full article arriving where a link entry (a feed stub) is."""
+    if options.update:
+        return True
+    if not article.body_markdown.strip():
+        return False
+    found = read_entry(config.root / existing, config)
+    return found is not None and not found[1].body_markdown.strip()
+
+
+def _refresh(
+    article: Article,
+    source: Input,
+    config: Config,
+    options: ImportOptions,
+    existing: str,
+    report: ImportReport,
+) -> None:
+    found = read_entry(config.root / existing, config)
+    if found is None:
+        report.diagnostics.append(
+            error(existing, 0, "cannot update: not a readable entry", code="import")
+        )
+        return
+    old_text, old, extra = found
+    merged, kept = merge(old, extra.record, article)
+    draft = extra.draft
+    if draft is True and old.date is None and merged.date is not None:
+        draft = None  # the import made it a draft for want of a date: it has one now
+    text = render_entry(
+        merged, story=extra.story, draft=draft, slug=extra.slug, record=record_line(article)
+    )
+    status = "unchanged" if text == old_text else "updated"
+    if status == "updated" and not options.dry_run:
+        try:
+            replace_file(config.root / existing, text)
+        except OSError as exc:
+            message = f"cannot update {existing}: {exc.strerror or exc}"
+            report.diagnostics.append(error(source.label, 0, message, code="import"))
+            return
+    report.texts[existing] = text
+    notes = (f"kept your edits of {', '.join(kept)}",) if kept else ()
+    if not old.body_markdown.strip() and merged.body_markdown.strip():
+        notes = ("the full article replaces the link entry", *notes)
+    report.rows.append(report_row(source, merged, status, existing, notes=notes))
+
+
+def report_row(
     source: Input, article: Article, status: str, path: str, notes: tuple[str, ...] = ()
 ) -> Row:
     return Row(
@@ -369,8 +463,10 @@ def _row(
         outlet=article.source_name,
         lang=article.lang,
         words=article.words,
-        missing=() if status == "duplicate" else missing_hints(article.missing, path),
+        missing=() if status in ("duplicate", "retagged") else missing_hints(article.missing, path),
         notes=notes or article.notes,
+        topics=article.topics,
+        tags=article.tags,
     )
 
 

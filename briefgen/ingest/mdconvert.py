@@ -14,8 +14,6 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from briefgen.ingest.text import escape_markdown
-
 BLOCKS = {
     "p", "div", "section", "article", "main", "header", "footer", "aside", "figure",
     "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
@@ -24,6 +22,7 @@ BLOCKS = {
 DROPPED = {"script", "style", "noscript", "template", "iframe", "svg", "form", "button", "nav"}
 SPACE = re.compile(r"\s+")
 BREAK = "\x00br\x00"  # a hard line break, until blanks are collapsed
+BREAKS = re.compile(f"(?:{BREAK})+")
 
 
 def html_to_markdown(html: str, *, base_url: str = "") -> str:
@@ -54,7 +53,8 @@ def _blocks(element: lxml.html.HtmlElement, base_url: str) -> list[str]:
         return ["\n".join(("> " + line).rstrip() for line in quoted.splitlines())] if inner else []
     if tag == "pre":
         code = element.text_content().strip("\n")
-        return [f"```\n{code}\n```"] if code.strip() else []
+        fence = "`" * max(3, longest_backtick_run(code) + 1)
+        return [f"{fence}\n{code}\n{fence}"] if code.strip() else []
     if tag == "hr":
         return ["---"]
     if tag == "table":
@@ -62,7 +62,8 @@ def _blocks(element: lxml.html.HtmlElement, base_url: str) -> list[str]:
             " | ".join(_inline(cell, base_url) for cell in row.xpath("./th|./td"))
             for row in element.iter("tr")
         ]
-        return [escape_markdown(row).replace("\\|", "|") for row in rows if row.strip(" |")]
+        # cells are escaped already: only a row's start could read as a block marker
+        return [_escape_block_start(row) for row in rows if row.strip(" |")]
     if tag in BLOCKS and _has_block_child(element):
         return _children_blocks(element, base_url)
     text = _inline(element, base_url)
@@ -123,8 +124,26 @@ def _list(element: lxml.html.HtmlElement, base_url: str, *, ordered: bool, inden
 
 
 def _collapse(text: str) -> str:
-    """Runs of blanks become one space; hard line breaks survive."""
-    return SPACE.sub(" ", text).strip().replace(f" {BREAK} ", BREAK).replace(BREAK, "\\\n")
+    """Runs of blanks become one space; a hard line break survives between words only
+    (one for a run of them, none at either end: no lone `\\` lines)."""
+    text = SPACE.sub(" ", text).strip().replace(f" {BREAK} ", BREAK)
+    text = BREAKS.sub(BREAK, text.replace(f"{BREAK} ", BREAK).replace(f" {BREAK}", BREAK))
+    text = text.removeprefix(BREAK).removesuffix(BREAK).strip()
+    return text.replace(BREAK, "\\\n")
+
+
+def longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall("`+", text)), default=0)
+
+
+def code_span(code: str) -> str:
+    """Inline code whose delimiters no backtick inside can close (CommonMark 6.1)."""
+    code = " ".join(code.split())
+    if not code:
+        return ""
+    ticks = "`" * (longest_backtick_run(code) + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
 
 
 def _inline(element: lxml.html.HtmlElement, base_url: str) -> str:
@@ -146,7 +165,7 @@ def _inline_element(element: lxml.html.HtmlElement, base_url: str) -> str:
     if tag in ("em", "i", "cite"):
         return f"{lead}*{core}*{trail}"
     if tag == "code":
-        return f"{lead}`{element.text_content().strip()}`{trail}"
+        return f"{lead}{code_span(element.text_content())}{trail}"
     if tag == "a":
         href = (element.get("href") or "").strip()
         if href and base_url:

@@ -15,24 +15,80 @@ and tag keywords (`import.topics`, `import.tags`) and outlet names by host
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
+
+from briefgen.ingest.article import IngestError
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
 
+USER_PATTERN_SECONDS = 0.25  # a user's pattern may spend this long on one line
+USER_FILE_SECONDS = 2.0  # and the user's patterns together this long on one file
+
+
+class RuleTimeout(IngestError):
+    """A user's pattern ran out of time on a line (it backtracks exponentially)."""
+
+    def __init__(self, rule: LineRule, line: str, *, file_budget: bool = False) -> None:
+        limit = (
+            f"more than {USER_FILE_SECONDS:g} s in all on this file, the last on the line"
+            if file_budget
+            else f"more than {USER_PATTERN_SECONDS:g} s on the line"
+        )
+        super().__init__(
+            f"import.boilerplate: pattern {bounded(rule.pattern.pattern)} took {limit} "
+            f"{bounded(line)}: rewrite it without nested repetition such as (a+)+"
+        )
+
+
 @dataclass(frozen=True)
 class LineRule:
-    """A named pattern for one whole line of raw text."""
+    """A named pattern for one whole line of raw text.
+
+    Built-in patterns are written to parse each line one way only (linear time,
+    checked by a property test); a user's pattern (`import.boilerplate`) runs
+    under the `regex` module's time limit instead.
+    """
 
     name: str
-    pattern: re.Pattern[str]
+    pattern: Any  # re.Pattern[str], or regex.Pattern[str] for a user's pattern
     comment: str
+    timeout: float | None = None
+    deadline: float | None = None  # time.monotonic() by which the file must be done
 
-    def matches(self, line: str) -> re.Match[str] | None:
-        return self.pattern.search(line)
+    def matches(self, line: str) -> Any:
+        if self.timeout is None:
+            return self.pattern.search(line)
+        timeout = self.timeout
+        if self.deadline is not None:
+            timeout = min(timeout, self.deadline - time.monotonic())
+            if timeout <= 0:
+                raise RuleTimeout(self, line, file_budget=True)
+        try:
+            return self.pattern.search(line, timeout=timeout)
+        except TimeoutError as exc:
+            raise RuleTimeout(self, line, file_budget=timeout < self.timeout) from exc
+
+
+def user_rule(name: str, pattern: str) -> LineRule:
+    """A user's furniture pattern, run with a time limit by the `regex` module."""
+    import regex
+
+    compiled = regex.compile(pattern, regex.IGNORECASE | regex.UNICODE | regex.VERSION0)
+    return LineRule(
+        name, compiled, "from import.boilerplate in briefgen.yaml", USER_PATTERN_SECONDS
+    )
+
+
+def bounded(value: str, limit: int = 40) -> str:
+    """A user value quoted for a message, cut at `limit` characters."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(text)
 
 
 def rule(name: str, pattern: str, comment: str, *, flags: int = FLAGS) -> LineRule:
@@ -104,6 +160,27 @@ FURNITURE: tuple[LineRule, ...] = (
         "a credit line: 'Photo : Jean Dupont / AFP'",
     ),
     rule(
+        "copyright-line",
+        r"^(©|\(c\)|copyright)\s*[^.!?]{0,60}\b(19|20)\d\d\b[^.!?]{0,40}\.?$",
+        "a copyright notice: '© Thomson Reuters 2020', 'Copyright 2023 AFP'",
+    ),
+    rule(
+        "standards-line",
+        r"^our standards\s*:.{0,120}$",
+        "Reuters' 'Our Standards: The Thomson Reuters Trust Principles.'",
+    ),
+    rule(
+        "image-credit",
+        r"^\(?\s*(photo|photograph|image|picture|foto|bild|crédit|credit)s?( credit)?\s*:"
+        r"[^.!?]{0,80}\)?$",
+        "an image credit, often set as a heading: 'Image: Getty Images', 'Photo: AFP'",
+    ),
+    rule(
+        "agency-credit",
+        r"^[^/]{0,160}\b(reuters|afp|ap|epa|getty images|dpa|anadolu)\s*/\s*\w[^/.!?]{0,60}$",
+        "a photo credit line: 'President Biden speaks. REUTERS/Kevin Lamarque'",
+    ),
+    rule(
         "advertisement",
         r"^(advertisement|publicité|sponsored|sponsorisé|contenu sponsorisé)$",
         "an advertising slot's label",
@@ -129,11 +206,15 @@ OUTLET_LINE = rule(
     r"^(?P<name>(?:[a-z0-9-]+\.)+(?:net|com|org|info|fr|be|ch|ca|news|africa|[a-z]{2}))$",
     "a bare site name near the end of the text ('Netafrique.net'): the outlet",
 )
+# A name word holds no blank, hyphen, '&' or punctuation, and "et"/"and" are never a
+# name's word: each line parses one way only, so matching is linear (no backtracking
+# storm on an 83-character line).
+_WORD = r"[^\s,.;:!?&-]*"
+_NAME = r"[A-ZÀ-Ý]" + _WORD + r"(?:[ -](?!(?:et|and)(?:\s|$))[A-ZÀ-Ýa-zà-ÿ]" + _WORD + r"){0,4}"
 BYLINE_PREFIXED = rule(
     "byline",
     r"^(?i:par|by|texte|propos recueillis par|written by|reporting by)\s*:?\s+"
-    r"(?P<name>[A-ZÀ-Ý][^\s,.;:!?]*(?:[ -][A-ZÀ-Ýa-zà-ÿ][^\s,.;:!?]*){0,4}"
-    r"(?:\s*(?:,|et|and|&)\s*[A-ZÀ-Ý][^\s,.;:!?]*(?:[ -][A-ZÀ-Ý][^\s,.;:!?]*){0,4})*)$",
+    r"(?P<name>" + _NAME + r"(?:(?:\s*[,&]\s*|\s+(?:et|and)\s+)" + _NAME + r")*)$",
     "'Par Jean Dupont', 'By Jane Doe and John Roe'",
     flags=re.UNICODE,
 )
@@ -146,23 +227,21 @@ BYLINE_NAME = rule(
 )
 METADATA: tuple[LineRule, ...] = (SOURCE_LINE, OUTLET_LINE, BYLINE_PREFIXED, BYLINE_NAME)
 
-# Outlets by host name; `import.sources` in briefgen.yaml adds and overrides.
-HOST_OUTLETS: dict[str, str] = {
-    "aljazeera.com": "Al Jazeera",
-    "apnews.com": "Associated Press",
-    "bbc.co.uk": "BBC",
-    "bbc.com": "BBC",
-    "euronews.com": "Euronews",
-    "france24.com": "France 24",
-    "lefigaro.fr": "Le Figaro",
-    "lemonde.fr": "Le Monde",
-    "liberation.fr": "Libération",
-    "netafrique.net": "Netafrique.net",
-    "nytimes.com": "The New York Times",
-    "reuters.com": "Reuters",
-    "rfi.fr": "RFI",
-    "theguardian.com": "The Guardian",
-}
+OUTLETS_FILE = "outlets.tsv"  # host<TAB>name, shipped beside this module; easy to extend
+
+
+def load_outlets(text: str | None = None) -> dict[str, str]:
+    """The shipped map of outlets by host (`outlets.tsv`); `#` starts a comment line."""
+    if text is None:
+        from importlib.resources import files
+
+        text = files("briefgen.ingest").joinpath(OUTLETS_FILE).read_text(encoding="utf-8")
+    outlets: dict[str, str] = {}
+    for line in text.splitlines():
+        host, tab, name = line.partition("\t")
+        if tab and not host.startswith("#") and host.strip() and name.strip():
+            outlets[host.strip().lower()] = name.strip()
+    return outlets
 
 
 @dataclass(frozen=True)
@@ -172,7 +251,17 @@ class Rules:
     furniture: tuple[LineRule, ...] = FURNITURE
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    outlets: Mapping[str, str] = field(default_factory=lambda: dict(HOST_OUTLETS))
+    outlets: Mapping[str, str] = field(default_factory=load_outlets)
+    user_outlets: Mapping[str, str] = field(default_factory=dict)  # import.sources: always wins
+
+    def for_one_file(self) -> Rules:
+        """These rules with the users' patterns bound to one file's time budget."""
+        deadline = time.monotonic() + USER_FILE_SECONDS
+        furniture = tuple(
+            replace(rule, deadline=deadline) if rule.timeout is not None else rule
+            for rule in self.furniture
+        )
+        return replace(self, furniture=furniture)
 
     def furniture_rule(self, line: str) -> LineRule | None:
         """The first furniture rule that matches `line`, if any."""
@@ -196,21 +285,33 @@ class Rules:
 
     def outlet_for(self, url: str) -> str:
         """The outlet's name for the host of `url`: the map, else the bare host."""
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:  # not a URL after all (`http://[::1`)
-            return ""
-        if not host:
-            return ""
-        for candidate in (host, host.removeprefix("www.")):
-            if candidate in self.outlets:
-                return self.outlets[candidate]
-        parts = host.split(".")
-        for start in range(1, len(parts) - 1):
-            parent = ".".join(parts[start:])
-            if parent in self.outlets:
-                return self.outlets[parent]
-        return host.removeprefix("www.")
+        return self.known_outlet(url) or host_of(url)
+
+    def known_outlet(self, url: str) -> str:
+        """The outlet's name for the host of `url` (or a parent domain) when a map has it."""
+        return self.user_outlet(url) or _by_host(self.outlets, url)
+
+    def user_outlet(self, url: str) -> str:
+        """The name `import.sources` gives the host of `url` (or a parent domain), or ""."""
+        return _by_host(self.user_outlets, url)
+
+
+def _by_host(outlets: Mapping[str, str], url: str) -> str:
+    parts = host_of(url).split(".")
+    for start in range(len(parts) - 1):
+        parent = ".".join(parts[start:])
+        if parent in outlets:
+            return outlets[parent]
+    return ""
+
+
+def host_of(url: str) -> str:
+    """The lowercased host of `url` without `www.`; "" when it is not a URL."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL after all (`http://[::1`)
+        return ""
+    return host.removeprefix("www.")
 
 
 def build_rules(
@@ -221,13 +322,15 @@ def build_rules(
 ) -> Rules:
     """Defaults plus the `import:` section of the config (already validated)."""
     extra = tuple(
-        rule(f"config-{index}", pattern, "from import.boilerplate in briefgen.yaml")
-        for index, pattern in enumerate(boilerplate, start=1)
+        user_rule(f"config-{index}", pattern) for index, pattern in enumerate(boilerplate, start=1)
     )
-    outlets = dict(HOST_OUTLETS)
-    outlets.update({host.lower(): name for host, name in sources})
+    user = {host.lower().removeprefix("www."): name for host, name in sources}
     return Rules(
-        furniture=FURNITURE + extra, topics=tuple(topics), tags=tuple(tags), outlets=outlets
+        furniture=FURNITURE + extra,
+        topics=tuple(topics),
+        tags=tuple(tags),
+        outlets=load_outlets(),
+        user_outlets=user,
     )
 
 
@@ -247,22 +350,62 @@ TOPIC_MENTIONS = 2  # a topic needs its keywords this many times: one passing wo
 TAG_MENTIONS = 1  # a tag (a name, a place) needs one mention
 
 
+# Plural endings folded away before comparing words, by language (after `fold`, so
+# without accents); the stem must keep MIN_STEM letters. Other languages: "s".
+PLURALS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("ies", "y"), ("es", ""), ("s", "")),
+    "fr": (("aux", "al"), ("x", ""), ("s", "")),
+    "de": (("en", ""), ("er", ""), ("e", ""), ("n", ""), ("s", "")),
+    "nl": (("en", ""), ("s", "")),
+    "es": (("es", ""), ("s", "")),
+    "pt": (("oes", "ao"), ("es", ""), ("s", "")),
+    "it": (("i", "o"), ("e", "a")),
+}
+MIN_STEM = 3
+WORD = re.compile(r"\w+")
+
+
+def singular(word: str, lang: str = "") -> str:
+    """`word` (folded) without one plural ending of `lang`: "zuge" -> "zug"."""
+    for ending, replacement in PLURALS.get(lang.split("-")[0].lower(), (("s", ""),)):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) >= MIN_STEM:
+            return stem + replacement
+    return word
+
+
 def match_keywords(
-    text: str, table: Iterable[tuple[str, tuple[str, ...]]], mentions: int = 1
+    text: str, table: Iterable[tuple[str, tuple[str, ...]]], mentions: int = 1, lang: str = ""
 ) -> tuple[str, ...]:
     """The names in `table` whose keywords occur `mentions` times in `text`, in table order.
 
-    A keyword matches at the start of a word, ignoring case and accents:
-    `sanction` matches "sanctions" and "Sanctionnée", not "désanction".
+    A keyword matches whole words, ignoring case, accents and plural endings in
+    the entry's language: `Zug` matches "Züge", not "Zugang"; `sanction` matches
+    "Sanctions". A keyword ending in `*` matches word beginnings (`diplomat*`).
+    A keyword of several words matches them in a row.
     """
-    folded = fold(text)
+    words = [singular(word, lang) for word in WORD.findall(fold(text))]
     found = []
     for name, keywords in table:
-        count = 0
-        for keyword in keywords:
-            key = fold(keyword).strip()
-            if key:
-                count += len(re.findall(r"(?<!\w)" + re.escape(key), folded))
+        count = sum(_occurrences(words, keyword, lang) for keyword in keywords)
         if count >= mentions:
             found.append(name)
     return tuple(found)
+
+
+def _occurrences(words: list[str], keyword: str, lang: str) -> int:
+    prefix = keyword.strip().endswith("*")
+    parts = WORD.findall(fold(keyword))
+    if not parts:
+        return 0
+    keys = [singular(part, lang) for part in parts[:-1]]
+    last = parts[-1] if prefix else singular(parts[-1], lang)
+    size = len(parts)
+    count = 0
+    for start in range(len(words) - size + 1):
+        if words[start : start + size - 1] != keys:
+            continue
+        word = words[start + size - 1]
+        if word.startswith(last) if prefix else word == last:
+            count += 1
+    return count

@@ -9,13 +9,17 @@ is still free.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from briefgen.config import Config
 from briefgen.frontmatter import split
+from briefgen.ingest.article import Article
 from briefgen.ingest.entry import body_hash
 
 
@@ -59,6 +63,55 @@ def normalize_url(url: str) -> str:
     )
 
 
+LOCK_NAME = ".briefgen-import.lock"  # Windows only: POSIX locks the project folder itself
+
+
+@contextmanager
+def import_lock(config: Config) -> Iterator[None]:
+    """Hold the project's import lock while an import reads and writes content/: a
+    second import of the same project waits, then sees what the first wrote."""
+    fd = _open_lock(config.root)
+    try:
+        _lock(fd)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _open_lock(root: Path) -> int:
+        return os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+
+    def _lock(fd: int) -> None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _open_lock(root: Path) -> int:
+        return os.open(root, os.O_RDONLY)  # flock on the folder: no lock file to leave
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 def scan_content(config: Config) -> ContentIndex:
     """Read the front matter and body of every existing entry, for dedupe."""
     index = ContentIndex()
@@ -78,8 +131,56 @@ def scan_content(config: Config) -> ContentIndex:
         source = document.meta.data.get("source")
         if isinstance(source, dict) and isinstance(source.get("url"), str):
             index.urls.setdefault(normalize_url(source["url"]), relative)
-        index.hashes.setdefault(body_hash(document.body), relative)
+        if document.body.strip():  # link entries have no body to compare
+            index.hashes.setdefault(body_hash(document.body), relative)
     return index
+
+
+@dataclass(frozen=True)
+class EntryExtras:
+    """What an entry holds besides an `Article`'s fields, kept by a refresh."""
+
+    record: dict[str, str]
+    story: str = ""
+    draft: bool | None = None
+    slug: str = ""
+
+
+def read_entry(path: Path, config: Config) -> tuple[str, Article, EntryExtras] | None:
+    """An existing entry: its text, as an `Article`, and its other keys; None when unreadable."""
+    from briefgen.ingest.refresh import entry_article, read_record
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    document, _problems = split(text, path.name)
+    if document is None:
+        return None
+    data = document.meta.data
+    head = text.split("\n---", 1)[0] if text.startswith("---") else ""
+    draft = data.get("draft")
+    extras = EntryExtras(
+        record=read_record(head),
+        story=data["story"] if isinstance(data.get("story"), str) else "",
+        draft=draft if isinstance(draft, bool) else None,
+        slug=data["slug"] if isinstance(data.get("slug"), str) else "",
+    )
+    return text, entry_article(data, document.body, config.zone), extras
+
+
+def replace_file(target: Path, text: str) -> None:
+    """Write `text` over `target` atomically (a temporary file beside it, then a rename)."""
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
 
 
 def free_name(relative: str, index: ContentIndex, root: Path) -> str:

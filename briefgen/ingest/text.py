@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from briefgen.diagnostics import quote
 from briefgen.ingest.article import Article, missing_fields
 from briefgen.ingest.dates import DateValue, date_from_url, find_prose_date, parse_date_line
-from briefgen.ingest.lang import detect_language
+from briefgen.ingest.lang import Declared, choose_language
 from briefgen.ingest.rules import (
     BYLINE_NAME,
     BYLINE_PREFIXED,
@@ -214,7 +215,7 @@ def _find_other_dates(result: Cleaned) -> None:
     prose = find_prose_date(result.paragraphs)
     if prose is not None:
         result.date = prose[0]
-        result.notes.append(f"date taken from the text ({prose[1]!r})")
+        result.notes.append(f"date taken from the text ({quote(prose[1])})")
         return
     if result.source_url:
         from_url = date_from_url(result.source_url)
@@ -287,14 +288,15 @@ def finish_article(
     summary: str = "",
     notes: tuple[str, ...] = (),
     default_lang: str = "",
+    declared: tuple[Declared, ...] = (),
 ) -> Article:
     """The shared last step of every importer: outlet, language, topics, tags, gaps."""
     if source_url and not source_name:
         source_name = rules.outlet_for(source_url)
-    lang = detect_language(plain)
-    if not lang and default_lang:
-        lang = default_lang
-        notes += (f"language not recognised: the site's ({default_lang}) was used",)
+    choice = choose_language(plain, declared, default_lang)
+    lang = choice.lang
+    if choice.note:
+        notes += (choice.note,)
     return Article(
         title=title,
         body_markdown=body,
@@ -303,8 +305,8 @@ def finish_article(
         source_url=source_url,
         authors=authors,
         lang=lang,
-        topics=match_keywords(plain, rules.topics, TOPIC_MENTIONS),
-        tags=match_keywords(plain, rules.tags, TAG_MENTIONS),
+        topics=match_keywords(plain, rules.topics, TOPIC_MENTIONS, lang),
+        tags=match_keywords(plain, rules.tags, TAG_MENTIONS, lang),
         summary=summary,
         missing=missing_fields(
             date_value=date_value, source_name=source_name, source_url=source_url, authors=authors

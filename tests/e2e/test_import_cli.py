@@ -4,6 +4,7 @@ served from 127.0.0.1 (never the internet)."""
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import subprocess
 import sys
@@ -59,16 +60,8 @@ def test_seed_folder_import_and_reimport(project: Path) -> None:
         "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md",
     ]
     out = first.stdout.splitlines()
-    assert out[0].split() == [
-        "file",
-        "entry",
-        "title",
-        "date",
-        "outlet",
-        "lang",
-        "words",
-        "missing",
-    ]
+    assert out[0].split() == ["entry", "date", "outlet", "lang", "words", "missing"]
+    assert all(len(line) <= 100 for line in out[:6])  # the table fits 100 columns
     undated = "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
     assert (
         f"no date found: pass --date or edit {undated} (written as a draft until it has a date)"
@@ -78,8 +71,26 @@ def test_seed_folder_import_and_reimport(project: Path) -> None:
     assert "\ndraft: true" in front_matter and "\ndate:" not in front_matter
     again = briefgen(project, "import", str(SEEDS))
     assert again.returncode == 0
-    assert again.stdout.splitlines()[-1] == "0 entries written, 5 already imported (nothing new)"
+    assert (
+        again.stdout.splitlines()[-1]
+        == "0 entries written, 5 already imported (nothing new; --update re-imports)"
+    )
+    # each duplicate said once: in the table, not again as a note
+    assert sum("duplicate" in line for line in again.stdout.splitlines()) == 5
+    quiet = briefgen(project, "import", "-q", str(SEEDS))
+    assert quiet.returncode == 0 and quiet.stdout == ""  # duplicates are no problem
     assert len(entries(project)) == 5
+
+
+def test_quiet_import_prints_only_the_problems(project: Path) -> None:
+    undated = "content/undated/les-questions-sensibles-discutees-par-poutine-et-le.md"
+    quiet = briefgen(project, "import", "-q", str(SEEDS / "002_740f9f67fb748314.txt"))
+    assert quiet.returncode == 0
+    assert quiet.stdout.splitlines() == [
+        f"no date found: pass --date or edit {undated} (written as a draft until it has a date)",
+        f"no source found: pass --source-url or edit {undated}",
+        f"no author found: edit {undated}",
+    ]
 
 
 def test_date_option_and_dry_run(project: Path) -> None:
@@ -248,3 +259,49 @@ def test_url_errors(project: Path, server: str, silent_server: str) -> None:
         ]
     )
     assert not (project / "content").exists()
+
+
+def test_five_concurrent_imports_write_the_article_once(project: Path) -> None:
+    """Real processes started together: the import lock lets one write, the others see it."""
+    article = project / "article.txt"
+    article.write_text(
+        "Un titre d'article\n\n2023-09-14\n\nUn paragraphe assez long pour un article.\n\n"
+        "Source: https://www.example-news.fr/2023/09/14/titre\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["PYTHONPATH"] = str(ROOT)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "import", "article.txt"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(5)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0] * 5
+    assert all("Traceback" not in err for _out, err in outputs)
+    assert entries(project) == ["content/2023/09/14-un-titre-d-article.md"]
+    assert sum("1 entry written" in out for out, _err in outputs) == 1
+    assert sum("1 already imported" in out for out, _err in outputs) == 4
+
+
+def test_retag_command_applies_new_rules_to_imported_entries(project: Path) -> None:
+    seed = str(SEEDS / "000_04b9b70f7690e1c9.txt")
+    assert briefgen(project, "import", seed).returncode == 0
+    config = project / "briefgen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "  tags:\n    Russie: [Russie]\n", encoding="utf-8"
+    )
+    dry = briefgen(project, "retag", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[-1] == "1 entry would change"
+    done = briefgen(project, "retag")
+    assert done.stdout.splitlines()[-1] == "1 entry changed"
+    [entry] = entries(project)
+    assert "tags: [Russie]" in (project / entry).read_text(encoding="utf-8")
+    assert briefgen(project, "retag").stdout.splitlines()[-1] == "0 entries changed"

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from briefgen.config import Config, find_project, load_config, read_config
+from briefgen.config import LANG_RE, Config, find_project, load_config, read_config
 from briefgen.diagnostics import BriefgenError
 
 
@@ -124,3 +125,57 @@ def test_find_project_walks_up_and_stops_outside(tmp_path: Path) -> None:
     with pytest.raises(BriefgenError) as raised:
         find_project(tmp_path)
     assert str(raised.value).startswith(f"error: no briefgen.yaml in {tmp_path.resolve()} or any ")
+
+
+@pytest.mark.parametrize(
+    ("tag", "valid"),
+    [
+        ("fr", True),
+        ("en-GB", True),
+        ("zh-Hant-TW", True),
+        ("sr-Latn-RS", True),
+        ("es-419", True),
+        ("de-CH-1996", True),
+        ("en-US-x-twain", True),
+        ("x-private", True),
+        ("fr\n", False),  # `$` matched before the newline
+        ("fr ", False),
+        ("fr_FR", False),
+        ("english", False),
+        ("en--GB", False),
+        ("en-", False),
+        ("e", False),
+        ("en-GB-", False),
+    ],
+)
+def test_language_tags_are_bcp_47_whole(tag: str, valid: bool) -> None:
+    assert bool(LANG_RE.match(tag)) is valid
+
+
+@pytest.mark.parametrize(
+    ("cname", "valid"),
+    [
+        ("briefing.example.org", True),
+        ("xn--bcher-kva.example", True),
+        ("a.b", True),
+        ("briefing.example.org\n", False),
+        ("briefing.example.org\nevil", False),
+        ("localhost", False),
+        ("-a.example.org", False),
+        ("a-.example.org", False),
+        ("a..example.org", False),
+        ("example.org.", False),
+        ("user.github.io/repo", False),
+        ("example.org:443", False),
+        ("a" * 64 + ".org", False),
+        (".".join(["a" * 60] * 5), False),  # past 253 characters
+    ],
+)
+def test_cname_is_a_host_name_whole(
+    cname: str, valid: bool, make_project: Callable[..., Path]
+) -> None:
+    project = make_project({"briefgen.yaml": f"cname: {json.dumps(cname)}\n"})
+    config, diagnostics = read_config(project)
+    assert (config is not None and config.cname == cname) is valid
+    if not valid:
+        assert [d.field for d in diagnostics] == ["cname"]

@@ -53,3 +53,48 @@ def test_reports_problems_at_file_lines(text: str, expected: str) -> None:
     document, problems = split(text, "a.md")
     assert document is None
     assert [str(p) for p in problems] == [expected]
+
+
+def billion_laughs(levels: int) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        lines.append(f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]")
+    return "---\n" + "\n".join(lines) + f"\ndraft: *a{levels - 1}\n---\n"
+
+
+@pytest.mark.parametrize("levels", [6, 9, 30])
+def test_aliases_that_expand_past_the_limit_are_refused_before_building(levels: int) -> None:
+    # 9**30 values: only counting without expanding can answer at all
+    document, problems = split(billion_laughs(levels), "a.md")
+    assert document is None
+    assert [str(p) for p in problems] == [
+        "a.md:2: error: invalid YAML: aliases expand to more than 100,000 values "
+        "(expected plain values; `*name` aliases sparingly)"
+    ]
+
+
+def test_aliases_under_the_limit_are_values_like_any_other() -> None:
+    document, problems = split(billion_laughs(4), "a.md")  # 9**4 = 6,561 values, twice
+    assert problems == [] and document is not None
+    assert len(document.meta.data["draft"]) == 9
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &a [*a]", "an alias refers to the value that contains it"),
+        ("a: &a {b: *a}", "an alias refers to the value that contains it"),
+        ("a: " + "[" * 60000 + "]" * 60000, "values nested too deeply"),
+        ("a: " + "{b: " * 60000 + "}" * 60000, "values nested too deeply"),
+    ],
+)
+def test_self_reference_and_deep_nesting_are_one_error(text: str, message: str) -> None:
+    document, problems = split(f"---\n{text}\n---\n", "a.md")
+    assert document is None and len(problems) == 1
+    assert message in str(problems[0])
+
+
+def test_an_integer_too_long_for_python_stays_text() -> None:
+    document, problems = split("---\nn: " + "9" * 5000 + "\nm: 12\n---\n", "a.md")
+    assert problems == [] and document is not None
+    assert document.meta.data == {"n": "9" * 5000, "m": 12}

@@ -82,6 +82,9 @@ def test_writes_an_entry_with_front_matter_in_design_order(project: Path) -> Non
         "lang: fr\n"
         "topics: [Défense]\n"
         "tags: [Kim Jong Un]\n"
+        "# imported: title=9ac7741c date=f1ced708 source.name=2cdaada9 source.url=9903d950 "
+        "author=e3b0c442 lang=67ad8f41 topics=9f73925c tags=6ad2dd3c summary=e3b0c442 "
+        "body=2344235a\n"
         "---\n"
         "Kim Jong Un a visité mercredi une base militaire, selon les agences.\n\n"
         "Les armes et le matériel militaire étaient au cœur de la visite.\n"
@@ -275,7 +278,7 @@ def test_folder_imports_supported_files_and_warns_about_others(project: Path) ->
     report = run(project, "inbox")
     assert [str(d) for d in report.diagnostics] == [
         "inbox/photo.jpg: warning: skipped: not a text, HTML or feed file "
-        "(.txt, .text, .md, .markdown, .html, .htm, .xhtml, .xml, .rss, .atom, .rdf)"
+        "(.txt, .text, .md, .markdown, .html, .htm, .xhtml, .xml, .rss, .atom, .rdf, .json)"
     ]
     assert not report.failed
     assert [row.input for row in report.rows] == [
@@ -412,3 +415,132 @@ def test_rss_date_without_offset_is_written_as_utc(project: Path) -> None:
     entry = (project / row.path).read_text(encoding="utf-8")
     assert "date: 2023-09-13T23:30:00+00:00\n" in entry
     assert row.path == "content/2023/09/14-kim-visite-une-base.md"  # the day in Europe/Paris
+
+
+SAME_SUMMARY_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Wire</title>
+  <id>urn:wire</id>
+  <updated>2023-09-14T10:00:00Z</updated>
+  <entry>
+    <title>First story</title><id>urn:1</id><updated>2023-09-14T10:00:00Z</updated>
+    <link href="https://wire.example/1"/>
+    <summary>Breaking news from the wire.</summary>
+  </entry>
+  <entry>
+    <title>Second story</title><id>urn:2</id><updated>2023-09-14T11:00:00Z</updated>
+    <link href="https://wire.example/2"/>
+    <summary>Breaking news from the wire.</summary>
+  </entry>
+</feed>
+"""
+
+
+def test_entries_sharing_a_summary_are_not_duplicates(project: Path) -> None:
+    (project / "wire.xml").write_text(SAME_SUMMARY_ATOM, encoding="utf-8")
+    report = run_import(load_config(project), ["wire.xml"], ImportOptions(), cwd=project)
+    assert [row.status for row in report.rows] == ["written", "written"]
+    again = run_import(load_config(project), ["wire.xml"], ImportOptions(), cwd=project)
+    assert [row.status for row in again.rows] == ["duplicate", "duplicate"]
+    assert [row.notes[0].split(" (")[1] for row in again.rows] == ["same source URL)"] * 2
+
+
+def test_update_reimports_keeping_the_fields_edited_by_hand(project: Path) -> None:
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    run(project, "a.txt")
+    path = project / "content/2023/09/14-kim-jong-un-en-visite-militaire.md"
+    edited = path.read_text(encoding="utf-8").replace(
+        'title: "Kim Jong Un en visite militaire"', 'title: "Mon titre"'
+    )
+    path.write_text(edited, encoding="utf-8")
+    config = (project / "briefgen.yaml").read_text(encoding="utf-8")
+    (project / "briefgen.yaml").write_text(
+        config.replace(
+            "Défense: [militaire, armes]", "Défense: [militaire, armes]\n    Visites: [visite]"
+        ),
+        encoding="utf-8",
+    )
+    plain = run(project, "a.txt")
+    assert [row.status for row in plain.rows] == ["duplicate"]
+    report = run(project, "a.txt", update=True)
+    (row,) = report.rows
+    assert (row.status, row.notes) == ("updated", ("kept your edits of title",))
+    document, _ = split(path.read_text(encoding="utf-8"), "x")
+    assert document is not None
+    assert document.meta.data["title"] == "Mon titre"  # edited: kept
+    assert document.meta.data["topics"] == ["Défense", "Visites"]  # as imported: refreshed
+    again = run(project, "a.txt", update=True)
+    assert [row.status for row in again.rows] == ["unchanged"]
+
+
+def test_full_article_replaces_the_feed_stub_of_its_url(project: Path) -> None:
+    feed = SAME_SUMMARY_ATOM.replace(
+        "https://wire.example/1", "https://www.example-news.fr/2023/09/14/kim-visite"
+    )
+    (project / "wire.xml").write_text(feed, encoding="utf-8")
+    run(project, "wire.xml")
+    stub = project / "content/2023/09/14-first-story.md"
+    assert split(stub.read_text(encoding="utf-8"), "x")[0].body.strip() == ""  # type: ignore[union-attr]
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    report = run(project, "a.txt")
+    (row,) = report.rows
+    assert row.status == "updated"
+    assert row.notes[0] == "the full article replaces the link entry"
+    document = split(stub.read_text(encoding="utf-8"), "x")[0]
+    assert document is not None
+    assert document.body.startswith("Kim Jong Un a visité mercredi une base militaire")
+    assert document.meta.data["title"] == "Kim Jong Un en visite militaire"
+
+
+def test_retag_applies_rules_added_after_the_import(project: Path) -> None:
+    from briefgen.ingest.retag import retag_entries
+
+    (project / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    run(project, "a.txt")
+    path = project / "content/2023/09/14-kim-jong-un-en-visite-militaire.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("topics: [Défense]", "topics: [À moi]"),
+        encoding="utf-8",
+    )
+    config = (project / "briefgen.yaml").read_text(encoding="utf-8")
+    (project / "briefgen.yaml").write_text(
+        config.replace(
+            "Kim Jong Un: [Kim Jong Un]", "Kim Jong Un: [Kim Jong Un]\n    Bases: [base]"
+        ),
+        encoding="utf-8",
+    )
+    report = retag_entries(load_config(project))
+    assert [row.status for row in report.rows] == ["retagged"]
+    document = split(path.read_text(encoding="utf-8"), "x")[0]
+    assert document is not None
+    assert document.meta.data["topics"] == ["À moi", "Défense"]  # the user's kept, rule added
+    assert document.meta.data["tags"] == ["Kim Jong Un", "Bases"]
+    assert retag_entries(load_config(project)).rows == []
+
+
+def test_json_feed_file_is_a_feed_and_other_json_is_refused(project: Path) -> None:
+    import json
+
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Wire",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://wire.example/1",
+                "title": "First story",
+                "content_text": "A first story, told in full.",
+                "date_published": "2023-09-14T10:00:00Z",
+            }
+        ],
+    }
+    (project / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    (project / "data.json").write_text('{"title": "not a feed"}', encoding="utf-8")
+    report = run(project, "feed.json", "data.json", dry_run=True)
+    assert [row.title for row in report.rows] == ["First story"]
+    assert [(d.path, d.message) for d in report.diagnostics] == [
+        (
+            "data.json",
+            "not an article: JSON data (a JSON Feed needs its jsonfeed.org version)",
+        )
+    ]

@@ -100,3 +100,19 @@ def test_years_and_months_are_newest_first() -> None:
         (2022, [6]),
     ]
     assert site.years[0].count == 3
+
+
+def test_names_that_read_alike_but_differ_are_separate_groups() -> None:
+    when = datetime(2023, 9, 14, 12, tzinfo=UTC)
+    entries = [
+        make_entry("a", when, topics=("C++",), tags=("🔥",)),
+        make_entry("b", when - timedelta(hours=1), topics=("C#", "c++"), tags=("🚀",)),
+        make_entry("c", when - timedelta(hours=2), topics=("C",)),
+    ]
+    site = build_site(entries, uncategorised="Non classé")
+    assert [(g.name, g.slug, [e.slug for e in g.entries]) for g in site.topics] == [
+        ("C", "c", ["c"]),
+        ("C#", "c--951a4d", ["b"]),
+        ("C++", "c--cedb1b", ["a", "b"]),
+    ]
+    assert [(g.name, g.slug) for g in site.tags] == [("🚀", "tag--ebbc0b"), ("🔥", "tag--ed8d83")]

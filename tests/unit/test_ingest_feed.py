@@ -31,7 +31,7 @@ def test_rss_items_become_articles() -> None:
     )
     assert first.source_name == "Le Courrier de l'Est - International"
     assert first.authors == ("Claire Vasseur",)
-    assert first.lang == "fr"
+    assert first.lang == "fr-FR"  # the feed's <language>fr-FR</language>
     assert (
         first.summary
         == "Le dirigeant nord-coréen a terminé sa tournée dans l'Extrême-Orient russe."
@@ -39,9 +39,12 @@ def test_rss_items_become_articles() -> None:
     assert first.body_markdown.startswith("Le dirigeant nord-coréen **Kim Jong Un** a quitté")
     assert "\n\n> « Une nouvelle page" in first.body_markdown
     assert "[suite de notre dossier](https://www.courrier-est.example/" in first.body_markdown
-    # an item with only a description: the description is the body, not also the summary
-    assert second.summary == ""
-    assert second.body_markdown.startswith("La Corée du Sud a convoqué vendredi")
+    # an item with only a description: a link entry, its summary and link, no body
+    assert second.summary.startswith("La Corée du Sud a convoqué vendredi")
+    assert second.body_markdown == ""
+    assert second.notes == (
+        "the item has only a summary: imported as a link entry (summary and link)",
+    )
     assert second.authors == ()
     assert second.missing == ("author",)
     assert second.topics == ("Diplomatie",)  # in the title and the text: two mentions
@@ -122,3 +125,105 @@ def test_rfc822_date_with_minus_zero_offset_is_utc() -> None:
     (article,), _ = feed_to_articles(_rss("en", "Wed, 13 Sep 2023 10:00:00 -0000"), RULES, PARIS)
     assert isinstance(article.date, datetime)
     assert article.date.isoformat() == "2023-09-13T10:00:00+00:00"
+
+
+AGGREGATOR = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>Science and tech picks</title>
+    <link>https://picks.example/</link>
+    <item>
+      <title>From a source element</title>
+      <link>https://unknown-paper.example/a</link>
+      <source url="https://unknown-paper.example/rss">The Unknown Paper</source>
+      <description>One.</description>
+    </item>
+    <item>
+      <title>From dc:publisher</title>
+      <link>https://other.example/b</link>
+      <dc:publisher>Other Weekly</dc:publisher>
+      <description>Two.</description>
+    </item>
+    <item>
+      <title>From the outlet map</title>
+      <link>https://www.spiegel.de/wissenschaft/c</link>
+      <description>Three.</description>
+    </item>
+    <item>
+      <title>From the host</title>
+      <link>https://blog.nowhere.example/d</link>
+      <description>Four.</description>
+    </item>
+    <item>
+      <title>The feed's own article</title>
+      <link>https://picks.example/e</link>
+      <description>Five.</description>
+    </item>
+    <item>
+      <title>The user's map wins</title>
+      <link>https://www.dw.com/en/f</link>
+      <source url="https://www.dw.com/rss">DW.COM</source>
+      <description>Six.</description>
+    </item>
+  </channel>
+</rss>
+"""
+
+
+def test_an_items_outlet_is_its_own_not_the_feeds_title() -> None:
+    rules = build_rules(sources=[("dw.com", "Deutsche Welle")])
+    articles, _ = feed_to_articles(AGGREGATOR.encode(), rules, PARIS)
+    assert [a.source_name for a in articles] == [
+        "The Unknown Paper",
+        "Other Weekly",
+        "Der Spiegel",
+        "blog.nowhere.example",
+        "Science and tech picks",
+        "Deutsche Welle",
+    ]
+    # summary-only items: link entries, no "summary missing" later
+    assert all(a.body_markdown == "" and a.summary for a in articles)
+
+
+JSON_FEED = {
+    "version": "https://jsonfeed.org/version/1.1",
+    "title": "Le Courrier de l'Est",
+    "home_page_url": "https://www.courrier-est.example/",
+    "language": "fr",
+    "items": [
+        {
+            "id": "1",
+            "url": "https://www.courrier-est.example/2023/09/17/kim",
+            "title": "Kim Jong Un quitte la Russie",
+            "content_html": "<p>Le dirigeant <b>nord-coréen</b> a quitté la Russie dimanche.</p>",
+            "summary": "Fin de la visite.",
+            "date_published": "2023-09-17T14:30:00+02:00",
+            "authors": [{"name": "Claire Vasseur"}],
+        },
+        {
+            "id": "2",
+            "url": "https://www.courrier-est.example/2023/09/18/seoul",
+            "title": "Séoul réagit",
+            "summary": "La Corée du Sud a convoqué l'ambassadeur.",
+            "date_published": "2023-09-18T09:00:00+02:00",
+        },
+    ],
+}
+
+
+def test_json_feed_items_become_articles() -> None:
+    import json
+
+    articles, skipped = feed_to_articles(json.dumps(JSON_FEED).encode(), RULES, PARIS)
+    assert skipped == []
+    first, second = articles
+    assert first.title == "Kim Jong Un quitte la Russie"
+    assert first.body_markdown == "Le dirigeant **nord-coréen** a quitté la Russie dimanche.\n"
+    assert first.summary == "Fin de la visite."
+    assert first.authors == ("Claire Vasseur",)
+    assert first.date == datetime.fromisoformat("2023-09-17T14:30:00+02:00")
+    assert first.source_name == "Le Courrier de l'Est"  # the feed is the outlet's own
+    assert first.lang == "fr"
+    assert second.body_markdown == ""
+    assert second.summary == "La Corée du Sud a convoqué l'ambassadeur."
+    assert second.source_url == "https://www.courrier-est.example/2023/09/18/seoul"

@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from briefgen.ingest.article import IngestError
-from briefgen.ingest.html import html_to_article, page_meta
+from briefgen.ingest.html import html_to_article
+from briefgen.ingest.lang import Declared
 from briefgen.ingest.mdconvert import html_to_markdown
+from briefgen.ingest.meta import page_meta
+from briefgen.ingest.names import clean_authors, clean_site_name, cut_site_suffix
 from briefgen.ingest.rules import build_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -34,7 +37,7 @@ def test_french_page_metadata_and_markdown() -> None:
         "https://www.courrier-est.example/monde/2023/09/13/sommet-vostotchny-moscou-pyongyang"
     )
     assert article.authors == ("Claire Vasseur",)
-    assert article.lang == "fr"
+    assert article.lang == "fr-FR"  # as the page declares it (<html lang="fr-FR">)
     assert article.summary.startswith("Munitions contre technologie spatiale")
     assert article.topics == ("Espace",)
     assert article.tags == ("Kim Jong Un",)
@@ -97,11 +100,11 @@ def test_page_without_article_is_refused() -> None:
 
 def test_meta_tags_are_the_fallback() -> None:
     meta = page_meta(read("en_article.html"))
-    assert meta["title"] == "Putin and Kim meet at Russian spaceport as arms deal fears grow"
-    assert meta["published"] == "2023-09-13T09:41:00Z"  # from JSON-LD
-    assert meta["lang"] == "en"
+    assert meta.title == "Putin and Kim meet at Russian spaceport as arms deal fears grow"
+    assert meta.published == "2023-09-13T09:41:00Z"  # from JSON-LD
+    assert meta.declared[0] == Declared("en", "<html lang>")
     bare = "<html><head><title>Sommet | Le Journal</title></head><body></body></html>"
-    assert page_meta(bare)["title"] == "Sommet"
+    assert page_meta(bare).title == "Sommet"
 
 
 @pytest.mark.parametrize(
@@ -148,3 +151,133 @@ def test_page_language_is_a_bcp47_tag(declared: str, lang: str) -> None:
     )
     article = html_to_article(html, RULES, PARIS, default_lang="de")
     assert article.lang == lang
+
+
+SCRIPT_PAGE = """<!doctype html><html lang="en"><head>
+<title>Markets rally as rates fall | Harbour Post</title>
+<meta property="og:site_name" content="Harbour Post">
+<meta property="og:url" content="https://www.harbour-post.example/business/markets-rally">
+<link rel="canonical" href="/business/markets-rally">
+<meta property="og:description" content="Shares rose across Asia after the central bank cut.">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Markets rally as rates fall", "datePublished": "2023-09-14T08:00:00+08:00",
+ "dateModified": "2023-09-15T10:00:00+08:00",
+ "author": [{"@type": "Person", "name": "Mei Chan"},
+            {"@type": "Organization", "name": "Harbour Post"}],
+ "publisher": {"@type": "Organization", "name": "Harbour Post Publishers Ltd"}}</script>
+</head><body><div id="app"></div><script>window.__DATA__ = {"body": "..."}</script>
+</body></html>"""
+
+
+def test_page_with_metadata_but_no_text_is_a_link_entry() -> None:
+    article = html_to_article(SCRIPT_PAGE, RULES, PARIS, url="https://www.harbour-post.example/x")
+    assert article.title == "Markets rally as rates fall"
+    assert article.body_markdown == ""
+    assert article.summary == "Shares rose across Asia after the central bank cut."
+    # the relative canonical link resolved against the page's URL
+    assert article.source_url == "https://www.harbour-post.example/business/markets-rally"
+    assert article.date == datetime.fromisoformat("2023-09-14T08:00:00+08:00")  # not modified
+    assert article.updated == datetime.fromisoformat("2023-09-15T10:00:00+08:00")
+    assert article.authors == ("Mei Chan",)  # the organisation is no author
+    assert article.source_name == "Harbour Post"
+    assert article.notes[0] == (
+        "no article text found: imported as a link entry (title, summary and link)"
+    )
+
+
+def test_template_shell_is_refused_with_the_reason() -> None:
+    shell = (
+        '<html ng-app="news"><head><title>{{ article.title }}</title></head><body>'
+        + "<p>{{ article.body }}</p>" * 30
+        + "</body></html>"
+    )
+    with pytest.raises(IngestError) as caught:
+        html_to_article(shell, RULES, PARIS)
+    assert str(caught.value) == (
+        "not an article: the page's text is template code ({{…}}), "
+        "filled in by a script in the browser"
+    )
+
+
+def test_json_is_refused_as_a_page() -> None:
+    with pytest.raises(IngestError) as caught:
+        html_to_article('{"title": "x"}', RULES, PARIS)
+    assert str(caught.value) == "not an article: the input is JSON, not an HTML page or a feed"
+
+
+@pytest.mark.parametrize(
+    ("site", "clean"),
+    [
+        ("SPIEGEL ONLINE, Hamburg, Germany", "SPIEGEL ONLINE"),
+        ("DW.COM", "DW"),
+        ("Netafrique.net", "Netafrique.net"),
+        ("Le Monde", "Le Monde"),
+    ],
+)
+def test_site_names_are_cleaned(site: str, clean: str) -> None:
+    assert clean_site_name(site) == clean
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "host", "cut"),
+    [
+        ("Merkel in Washington | DW | 10.06.2013", "DW", "dw.com", "Merkel in Washington"),
+        ("Zugang gesperrt - Süddeutsche.de", "Süddeutsche Zeitung", "sueddeutsche.de",
+         "Zugang gesperrt"),
+        ("Brexit: what next? | Politics | The Guardian", "The Guardian", "theguardian.com",
+         "Brexit: what next? | Politics"),
+        ("No suffix here", "DW", "dw.com", "No suffix here"),
+    ],
+)  # fmt: skip
+def test_site_suffix_is_cut_from_titles(title: str, site: str, host: str, cut: str) -> None:
+    assert cut_site_suffix(title, site, host) == cut
+
+
+@pytest.mark.parametrize(
+    ("names", "site", "authors"),
+    [
+        (["Deutsche Welle"], "Deutsche Welle", ()),
+        (["Süddeutsche de GmbH"], "", ()),
+        (["SPIEGEL ONLINE, Hamburg, Germany"], "SPIEGEL ONLINE", ()),
+        (["By Jane Doe and John Roe"], "", ("Jane Doe", "John Roe")),
+        (["Joanna Rothkopf, Staff Writer"], "", ("Joanna Rothkopf",)),
+        (["Username"], "", ()),
+    ],
+)
+def test_publishers_are_never_authors(
+    names: list[str], site: str, authors: tuple[str, ...]
+) -> None:
+    assert clean_authors(names, site) == authors
+
+
+ARTEFACTS = """<!doctype html><html lang="en"><head><title>Banks cut rates again</title>
+<meta property="og:site_name" content="Wire Service"></head><body><article>
+<h1>Banks cut rates again</h1>
+<p>Banks cut rates again</p>
+<p>Central banks in three countries cut their main rates on Tuesday, the second cut in
+two months, as inflation slowed faster than expected across the region.<br><br></p>
+<h2>Image: Getty Images</h2>
+<p>Economists had expected a pause. The decision surprised markets, which rallied in the
+afternoon as traders priced in a further cut before the end of the year.</p>
+<h2>The decision surprised markets, which rallied in the afternoon</h2>
+<p>Officials said the cuts were needed to support growth, which has been weak since the
+spring, and that they would watch prices closely in the months ahead.</p>
+<p>Governor Jane Doe speaks in London. REUTERS/John Roe</p>
+<h3>Related</h3>
+<p>Our Standards: The Thomson Reuters Trust Principles.</p>
+<p>© Thomson Reuters 2020</p>
+</article></body></html>"""
+
+
+def test_page_artefacts_are_dropped_and_no_escape_is_left() -> None:
+    article = html_to_article(ARTEFACTS, RULES, PARIS)
+    assert article.title == "Banks cut rates again"
+    blocks = article.body_markdown.strip().split("\n\n")
+    assert [block.split(" ")[0] for block in blocks] == ["Central", "Economists", "Officials"]
+    assert "\\" not in article.body_markdown
+
+
+def test_the_users_sources_win_over_the_pages_site_name() -> None:
+    rules = build_rules(sources=[("harbour-post.example", "The Harbour Post (HK)")])
+    article = html_to_article(SCRIPT_PAGE, rules, PARIS, url="https://www.harbour-post.example/x")
+    assert article.source_name == "The Harbour Post (HK)"

@@ -238,11 +238,40 @@ def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
-def test_keywords_match_word_starts_ignoring_case_and_accents() -> None:
+def test_keywords_match_whole_words_ignoring_case_accents_and_plurals() -> None:
     table = (("Sanctions", ("sanction",)), ("Espace", ("fusée",)), ("Arts", ("art",)))
-    assert match_keywords("Des SANCTIONS et une fusee.", table) == ("Sanctions", "Espace")
+    assert match_keywords("Des SANCTIONS et une fusee.", table, lang="fr") == (
+        "Sanctions",
+        "Espace",
+    )
     assert match_keywords("Une désanction", table) == ()
-    assert match_keywords("sanction, sanctionnée", table, 2) == ("Sanctions",)
+    assert match_keywords("sanction, sanctionnée", table, 2) == ()  # not a word beginning
+    assert match_keywords("sanction, sanctions", table, 2, "fr") == ("Sanctions",)
+    assert match_keywords("Le parti artistique", table) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "found"),
+    [
+        ("Der Zugang zum Bahnhof ist gesperrt.", "de", ()),
+        ("Zwei Züge stießen zusammen.", "de", ("Verkehr",)),
+        ("Der Zug kam zu spät.", "de", ("Verkehr",)),
+        ("Les chevaux et le cheval.", "fr", ("Chevaux",)),
+        ("Many countries joined; one country left.", "en", ("Countries",)),
+        ("Diplomatie et diplomates", "fr", ("Diplomatie",)),  # `diplomat*`: word beginnings
+        ("Kim Jong Un et Kim Jong-un", "fr", ("Kim",)),
+        ("Kim et Jong", "fr", ()),
+    ],
+)
+def test_keyword_rules_in_the_entrys_language(text: str, lang: str, found: tuple[str]) -> None:
+    table = (
+        ("Verkehr", ("Zug",)),
+        ("Chevaux", ("cheval",)),
+        ("Countries", ("country",)),
+        ("Diplomatie", ("diplomat*",)),
+        ("Kim", ("Kim Jong Un",)),
+    )
+    assert match_keywords(text, table, 1, lang) == found
     assert match_keywords("une sanction", table, 2) == ()
 
 

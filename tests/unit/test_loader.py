@@ -164,3 +164,13 @@ def test_the_day_is_taken_in_the_site_time_zone(make_project: Callable[..., Path
     assert entries["late"].day == date(2023, 9, 14)
     assert entries["late"].date.isoformat() == "2023-09-13T23:30:00-08:00"
     assert entries["plain"].day == date(2023, 9, 13)
+
+
+@pytest.mark.parametrize(("name", "slug"), [("con", "con-entry"), ("2023-09-14-NUL", "nul-entry")])
+def test_a_file_named_as_a_windows_device_gets_another_slug(
+    name: str, slug: str, make_project: Callable[..., Path]
+) -> None:
+    project = make_project({f"content/{name}.md": entry_file("T", "2023-09-14")})
+    entries, diagnostics = load_entries(load_config(project))
+    assert [e.slug for e in entries] == [slug]
+    assert not [d for d in diagnostics if d.is_error]

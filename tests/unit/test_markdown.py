@@ -39,3 +39,13 @@ def test_body_headings_start_at_h2() -> None:
     assert html == "<h2>Un</h2>\n<h3>Deux</h3>\n<h6>Six</h6>\n"
     html = render(make_parser(), "### Trois\n\n#### Quatre\n").html
     assert html == "<h2>Trois</h2>\n<h3>Quatre</h3>\n"
+
+
+def test_external_links_get_noopener_whatever_the_case_of_their_scheme() -> None:
+    html = render(
+        make_parser(),
+        "[a](HTTPS://x.example) [b](Http://y.example) <HTTPS://z.example> [c](//cdn.example) "
+        "[d](/local/) [e](#note)\n",
+    ).html
+    assert html.count('rel="noopener"') == 4
+    assert '<a href="/local/">d</a>' in html and '<a href="#note">e</a>' in html

@@ -30,6 +30,7 @@ from tests.conftest import run_cli, write_tree
 
 BASE = "/repo/"
 SECRET = "top secret, never served"
+MEDIA = ("app.mjs", "photo.avif", "clip.mp4", "font.woff2", "photo.webp", "data.bin")
 ENTRY = """---
 title: "Coopération militaire"
 date: 2023-09-14T16:50:56+02:00
@@ -71,6 +72,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
             "briefgen.yaml": 'title: "Desk"\nbase_url: "https://user.github.io/repo/"\n',
             "content/2023/09/14-cooperation.md": ENTRY,
             "static/data/notes.json": '{"a": 1}\n',
+            **{f"static/media/{name}": "x" for name in MEDIA},
         },
     )
     build(load_config(project))
@@ -101,6 +103,12 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         (BASE + "robots.txt", "text/plain; charset=utf-8"),
         (BASE + "data/notes.json", "application/json"),
         (BASE + ".nojekyll", "application/octet-stream"),
+        (BASE + "media/app.mjs", "text/javascript; charset=utf-8"),
+        (BASE + "media/photo.avif", "image/avif"),
+        (BASE + "media/clip.mp4", "video/mp4"),
+        (BASE + "media/font.woff2", "font/woff2"),
+        (BASE + "media/photo.webp", "image/webp"),
+        (BASE + "media/data.bin", "application/octet-stream"),
     ],
 )
 def test_serves_files_with_their_content_type_and_no_store(
@@ -228,7 +236,8 @@ def test_head_sends_the_headers_of_get_without_a_body(running: Running) -> None:
 
 def test_the_event_stream_says_hello_then_relays_rebuilds(running: Running) -> None:
     with socket.create_connection((running.host, running.port), timeout=10) as sock:
-        sock.sendall(f"GET {EVENTS} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        host = f"{running.host}:{running.port}"
+        sock.sendall(f"GET {EVENTS} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
         reader = sock.makefile("rb")
         head = read_until_blank(reader)
         assert "text/event-stream" in head
