@@ -62,6 +62,7 @@ class Coverage:
 
     keys: Mapping[str, str]  # story slug -> hex of its `story_key`
     named_in: Mapping[str, tuple[str, ...]]  # entity key -> slugs of the stories naming it
+    entities: Mapping[str, tuple[str, ...]]  # story slug -> keys of the names it shows
     site: Attention  # every entry of the briefing
     blobs: Mapping[str, bytes]
     learnt: bool = False  # the cache holds something new
@@ -71,6 +72,15 @@ class Coverage:
         if slug not in self._loaded:
             self._loaded[slug] = pickle.loads(self.blobs[slug])
         return self._loaded[slug]
+
+    def elsewhere(self, slug: str) -> dict[str, tuple[str, ...]]:
+        """For each name a story shows, the other stories that name it."""
+        found = {}
+        for key in self.entities.get(slug, ()):
+            others = tuple(s for s in self.named_in.get(key, ()) if s != slug)
+            if others:
+                found[key] = others
+        return found
 
 
 def facts_key(entry: Entry, body: bytes, nlp: bool) -> bytes:
@@ -131,6 +141,7 @@ def coverage_stage(
     labels = (unnamed, others)
     hexes: dict[str, str] = {}
     blobs: dict[str, bytes] = {}
+    entities: dict[str, tuple[str, ...]] = {}
     named_in: dict[str, list[str]] = {}
     live_stories: dict[bytes, Summary] = {}
     for slug, group in sorted(stories.items()):
@@ -142,7 +153,7 @@ def coverage_stage(
             made = summarise(facts, unnamed=unnamed, others=others)
             summary = (tuple(e.key for e in made.entities), pickle.dumps(made, protocol=5))
         live_stories[skey] = summary
-        hexes[slug], blobs[slug] = skey.hex(), summary[1]
+        hexes[slug], entities[slug], blobs[slug] = skey.hex(), summary[0], summary[1]
         for entity in summary[0]:
             named_in.setdefault(entity, []).append(slug)
     live = set(keys.values())
@@ -153,7 +164,8 @@ def coverage_stage(
     )
     learnt = bool(todo) or known != len(cache.facts) or live_stories.keys() != cache.stories.keys()
     cache.stories = live_stories
-    return Coverage(hexes, {k: tuple(v) for k, v in named_in.items()}, site, blobs, learnt)
+    named = {k: tuple(v) for k, v in named_in.items()}
+    return Coverage(hexes, named, entities, site, blobs, learnt)
 
 
 @dataclass(frozen=True)

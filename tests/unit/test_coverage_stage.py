@@ -49,7 +49,9 @@ def test_the_seed_story_is_analysed_once_and_then_read_from_the_cache() -> None:
     )
     assert cold.story("sommet") == expected
     assert cold.site.total == 5
-    assert "vladimir poutine" in cold.named_in and cold.named_in["vladimir poutine"][0] == "seul"
+    assert cold.named_in["vladimir poutine"] == ("seul", "sommet")
+    assert cold.elsewhere("sommet")["vladimir poutine"] == ("seul",)
+    assert set(cold.elsewhere("sommet")) <= set(cold.entities["sommet"])
 
     warm = _stage(entries, stories, lambda e: texts[e.slug], cache, mapper)
     assert mapper.runs == 5  # nothing analysed again
