@@ -42,6 +42,7 @@ from briefgen.output import Writer
 from briefgen.pages import Page, plan_pages
 from briefgen.plain import PlainFile, assets, plain_files
 from briefgen.render import make_environment, render_pages
+from briefgen.story_stage import stories_stage
 from briefgen.write import OutputLock, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
@@ -120,6 +121,15 @@ def _pipeline(
     site = build_site(
         entries, uncategorised=ui["uncategorised"], unknown_source=ui["unknown_source"]
     )
+    site, notes = stories_stage(
+        site,
+        config,
+        cache.stories,
+        _entry_digests(cache, site),
+        progress=lambda: _bar(progress, "Grouping stories"),
+    )
+    warnings += notes
+    cache.dirty = cache.dirty or cache.stories.changed
     bodies = render_bodies(
         site.entries,
         unsafe_html=config.unsafe_html,

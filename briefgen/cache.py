@@ -30,6 +30,7 @@ from briefgen.coverage_stage import CoverageCache
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.model import Entry
 from briefgen.sources import Stamp
+from briefgen.story_stage import StoryCache
 from briefgen.write import write_file
 
 FOLDER = ".briefgen-cache"
@@ -77,6 +78,7 @@ class Cache:
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)
+    stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
     templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
     dirty: bool = False  # learnt something since it was loaded: worth saving
 

@@ -7,6 +7,7 @@ an unknown key, the closest valid one ("did you mean `timezone`?").
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.frontmatter import YamlMapping, load_mapping
 from briefgen.printable import printable
+from briefgen.stories import Settings as StorySettings
 
 CONFIG_FILE = "briefgen.yaml"
 # a BCP 47 language tag (RFC 5646 "langtag" or private use), whole: `\Z`, since `$` would
@@ -73,6 +75,7 @@ class Config:
     home_days: int = 7
     paginate: int = 50
     import_rules: ImportRules = field(default_factory=ImportRules)
+    stories: StorySettings = field(default_factory=StorySettings)
 
     @property
     def content_path(self) -> Path:
@@ -192,8 +195,15 @@ SCHEMA: dict[str, tuple[type, str, Checker | None]] = {
     "home_days": (int, "a whole number", _check_positive),
     "paginate": (int, "a whole number", _check_positive),
     "import": (dict, "a mapping", None),
+    "stories": (dict, "a mapping", None),
 }
 IMPORT_KEYS = ("boilerplate", "topics", "tags", "sources")
+# stories.KEY -> what it must be, as messages say it, and the test
+STORY_KEYS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "threshold": ("a number between 0 and 1", lambda x: 0 < x <= 1),
+    "window_days": ("a positive number of days", lambda x: 0 < x <= 3650),
+    "duplicate": ("a number between 0 and 1", lambda x: 0 < x <= 1),
+}
 
 
 def closest(name: str, candidates: Any) -> str:
@@ -308,6 +318,11 @@ def validate(mapping: YamlMapping, display: str) -> tuple[dict[str, Any], list[D
             diagnostics.extend(problems)
             values["import_rules"] = rules
             continue
+        if key == "stories":
+            story_settings, problems = _story_settings(value, mapping, display)
+            diagnostics.extend(problems)
+            values["stories"] = story_settings
+            continue
         values[key] = value
     return values, diagnostics
 
@@ -416,3 +431,32 @@ def _pattern_problem(pattern: str) -> str:
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _story_settings(
+    section: Mapping[str, Any], mapping: YamlMapping, display: str
+) -> tuple[StorySettings, list[Diagnostic]]:
+    """`stories:`: how alike entries must be to form a story, and for how long it takes new ones."""
+    diagnostics: list[Diagnostic] = []
+    values: dict[str, float] = {}
+    for key, value in section.items():
+        dotted = f"stories.{key}"
+        line = mapping.line(dotted)
+        if key not in STORY_KEYS:
+            problem, code = f"unknown key{closest(str(key), STORY_KEYS)}", "unknown-key"
+        else:
+            expected, test = STORY_KEYS[key]
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and math.isfinite(value) and test(value):
+                values[key] = float(value)
+                continue
+            shown = quote(value) if number or isinstance(value, str) else type_name(value)
+            problem, code = f"expected {expected}, got {shown}", "value" if number else "type"
+        diagnostics.append(error(display, line, problem, field=dotted, code=code))
+    default = StorySettings()
+    settings = StorySettings(
+        threshold=values.get("threshold", default.threshold),
+        window_days=values.get("window_days", default.window_days),
+        duplicate=values.get("duplicate", default.duplicate),
+    )
+    return settings, diagnostics

@@ -2,8 +2,9 @@
 
 `coverage_globals` adds two functions to the Jinja environment:
 
-- `coverage_of(slug, entries, ident)`: a story's `CoverageView` (lead, quotes,
-  names, chart), its links made from `entries` (the story's entries);
+- `coverage_of(story, ident, elsewhere)`: a story's `CoverageView` (lead,
+  quotes, names, chart), linked to its articles and, for each name, to the
+  other stories naming it (`elsewhere`: name key -> (title, route) pairs);
 - `attention_chart(figures, ident)`: a chart and its table for any `Attention`
   (the home page draws the whole briefing's).
 """
@@ -21,7 +22,7 @@ from briefgen.config import Config
 from briefgen.coverage.chart import Attention
 from briefgen.coverage.view import ChartView, CoverageView, Labels, Link, chart_view, coverage_view
 from briefgen.coverage_stage import Coverage
-from briefgen.model import Entry
+from briefgen.model import Story
 
 
 def labels(config: Config, step: int = 1) -> Labels:
@@ -69,24 +70,24 @@ def coverage_globals(
         return chart_view(figures, ident, labels(config, figures.step))
 
     def coverage_of(
-        slug: str,
-        entries: Sequence[Entry],
+        story: Story,
         ident: str,
         elsewhere: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     ) -> CoverageView | None:
-        if coverage is None or slug not in coverage.keys:
+        if coverage is None or story.slug not in coverage.keys:
             return None
-        story = coverage.story(slug)
-        routes = {entry.slug: urls.article(entry) for entry in entries}
+        members = (*story.entries, *(copy.entry for copy in story.copies))
+        routes = {entry.slug: urls.article(entry) for entry in members}
         others = {
             key: [Link(title, link(route)) for title, route in stories]
             for key, stories in (elsewhere or {}).items()
         }
+        found = coverage.story(story.slug)
         return coverage_view(
-            story,
+            found,
             ident=ident,
             entry_link=lambda key: link(routes[key]),
-            labels=labels(config, story.attention.step),
+            labels=labels(config, found.attention.step),
             elsewhere=others,
         )
 

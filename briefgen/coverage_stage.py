@@ -221,5 +221,13 @@ def site_coverage(
 
 
 def story_members(site: Site) -> dict[str, list[Entry]]:
-    """Each story of several entries, by slug, with its entries."""
-    return {story.slug: list(story.entries) for story in site.stories if len(story.entries) > 1}
+    """Each story with a page, by slug, with its entries and their syndicated copies.
+
+    A copy is another outlet publishing the story: it counts in the chart and
+    carries the quotes it repeats.
+    """
+    return {
+        story.slug: [*story.entries, *(copy.entry for copy in story.copies)]
+        for story in site.stories
+        if story.has_page
+    }

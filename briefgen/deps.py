@@ -23,7 +23,7 @@ from datetime import date, datetime
 import jinja2
 from jinja2 import meta
 
-from briefgen.model import Day, Entry, Group, Month, Site, Year
+from briefgen.model import Day, Entry, Group, Month, Site, Story, Year
 
 Digest = bytes
 Hasher = hashlib.blake2b
@@ -113,7 +113,7 @@ class Signer:
         if isinstance(value, Entry):
             # the file's bytes and its name (the slug may come from it)
             hasher.update(b"E" + value.path.encode() + b"\0" + self.entries[value.path])
-        elif isinstance(value, Site | Group | Day | Month | Year):
+        elif isinstance(value, Site | Group | Story | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
         elif isinstance(value, tuple | list):
             hasher.update(b"(")
@@ -137,7 +137,7 @@ class Signer:
         else:
             raise TypeError(f"a page is given a {type(value).__name__}, which has no signature")
 
-    def _object(self, value: Site | Group | Day | Month | Year) -> Digest:
+    def _object(self, value: Site | Group | Story | Day | Month | Year) -> Digest:
         """Shared model objects are hashed once per build (they are frozen)."""
         known = self._shared.get(id(value))
         if known is None:

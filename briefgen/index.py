@@ -38,17 +38,14 @@ def build_site(
     sources += _groups(
         "source", ((unknown_source, e) for e in ordered if not e.source_name), special
     )
-    stories = _groups("story", ((e.story, e) for e in ordered if e.story), slugged=False)
     days = _days(ordered)
     return Site(
         entries=ordered,
         topics=topics,
         tags=tags,
         sources=sources,
-        stories=stories,
         days=days,
         years=_years(days),
-        by_story={story.slug: story for story in stories},
     )
 
 

@@ -40,12 +40,19 @@ DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2})-(?=.)")
 Progress = Callable[[int, int], None]
 
 
+STORY_NOTES = "stories"  # content/stories/SLUG.md: the editor's page of a story
+
+
 def is_entry(relative: str) -> bool:
-    """A file of `content/` that is an entry: Markdown, not hidden, not a README."""
+    """A file of `content/` that is an entry: Markdown, not hidden, not a README.
+
+    `content/stories/` holds the editors' pages of stories, not entries.
+    """
     name = relative.rsplit("/", 1)[-1]
     return (
         name.endswith(".md")
         and name.lower() != "readme.md"
+        and not relative.startswith(STORY_NOTES + "/")
         and not any(part.startswith(".") for part in relative.split("/"))
     )
 

@@ -135,7 +135,58 @@ class Site:
     topics: tuple[Group, ...]  # by name
     tags: tuple[Group, ...]
     sources: tuple[Group, ...]
-    stories: tuple[Group, ...]
     days: tuple[Day, ...]  # newest first
     years: tuple[Year, ...]  # newest first
-    by_story: dict[str, Group] = field(default_factory=dict)
+    stories: tuple[Story, ...] = ()  # most recent and most covered first (`story_index`)
+    story_of: dict[str, Story] = field(default_factory=dict)  # entry slug -> its story
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A syndicated copy: `entry` repeats the text of `original`, published by another outlet."""
+
+    entry: Entry
+    original: Entry
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event across outlets: the entries that cover it, oldest first.
+
+    `title` is the headline of the entry nearest the story's centre (never
+    invented), unless the editor's page renames the story. Copies are listed
+    apart: they are "also published by" their outlet, not more coverage.
+    """
+
+    slug: str
+    title: str
+    entries: tuple[Entry, ...]  # the coverage, oldest first, copies left out
+    copies: tuple[Copy, ...] = ()  # in the copies' order
+    note_path: str = ""  # the editor's page of the story, when there is one
+    note: str = ""  # its body, in Markdown: it leads the story's page
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def first(self) -> Entry:
+        return self.entries[0]
+
+    @property
+    def latest(self) -> Entry:
+        return max((*self.entries, *(c.entry for c in self.copies)), key=lambda e: e.sort_key)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """Who published it, in the order of their first article on it, copies included."""
+        every = sorted((*self.entries, *(c.entry for c in self.copies)), key=lambda e: e.sort_key)
+        return tuple(dict.fromkeys(e.source_name for e in every if e.source_name))
+
+    @property
+    def has_page(self) -> bool:
+        """A story of one article is that article: it gets no page and stays out of lists."""
+        return len(self.entries) > 1
+
+    def copies_of(self, entry: Entry) -> tuple[Entry, ...]:
+        return tuple(c.entry for c in self.copies if c.original is entry)

@@ -18,7 +18,7 @@ from typing import Any
 from briefgen import urls
 from briefgen.config import Config
 from briefgen.coverage_stage import Coverage
-from briefgen.model import Day, Entry, Group, Month, Site
+from briefgen.model import Day, Entry, Group, Month, Site, Story, newest_first
 
 # URLs in one sitemap file: the sitemap protocol's limit
 SITEMAP_LIMIT = 50_000
@@ -56,10 +56,14 @@ def paths(entries: tuple[Entry, ...] | list[Entry]) -> frozenset[str]:
 def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
     every = paths(site.entries)
+    shown_days = site.days[: config.home_days]
+    stories = _home_stories(site, shown_days)
     home = {
-        "days": site.days[: config.home_days],
+        "days": shown_days,
         "site": site,
+        "stories": stories,
         "site_attention": coverage.site if coverage is not None else None,
+        "coverage_keys": _coverage_keys(stories, coverage),
     }
     pages = [
         Page("", "index.html", home, every),
@@ -70,6 +74,7 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
         Page("dates/", "timeline.html", {"site": site}, every),
     ]
     pages.extend(_article_pages(site))
+    pages.extend(_story_pages(site, config, coverage))
     for kind, folder, groups in (
         ("topic", "topics/", site.topics),
         ("tag", "tags/", site.tags),
@@ -122,20 +127,23 @@ def _article_pages(site: Site) -> list[Page]:
     topics = {group.name: group.summary for group in site.topics}
     pages = []
     for index, entry in enumerate(site.entries):
-        story = site.by_story.get(entry.story)
+        story = site.story_of.get(entry.slug)
         related = tuple(e for e in story.entries if e is not entry) if story else ()
+        copies = story.copies_of(entry) if story else ()
         newer = site.entries[index - 1] if index > 0 else None
         older = site.entries[index + 1] if index + 1 < len(site.entries) else None
         same_day = tuple(e for e in days[entry.day].entries if e is not entry)
         context = {
             "entry": entry,
+            "story": story if story and story.has_page else None,
             "related": related,
+            "copies": copies,
             "same_day": same_day,
             "topics": tuple(topics[name] for name in entry.topics if name in topics),
             "newer": newer,
             "older": older,
         }
-        shown = {entry.path, *(e.path for e in (*related, *same_day))}
+        shown = {entry.path, *(e.path for e in (*related, *copies, *same_day))}
         shown.update(e.path for e in (newer, older) if e is not None)
         pages.append(Page(urls.article(entry), "article.html", context, frozenset(shown)))
     return pages
@@ -227,6 +235,109 @@ def _sitemap(site: Site) -> tuple[tuple[str, str], ...]:
     ):
         urls_.append((folder, ""))
         urls_.extend((urls.group(g), "") for g in groups)
+    urls_.append(("stories/", ""))
+    urls_.extend((urls.story(s), "") for s in site.stories if s.has_page)
     urls_.append(("dates/", ""))
     urls_.extend((urls.day(d), "") for d in site.days)
     return tuple(urls_)
+
+
+def _coverage_keys(stories: tuple[Story, ...], coverage: Coverage | None) -> dict[str, str]:
+    """What stands for each story's coverage in a page's signature."""
+    if coverage is None:
+        return {}
+    return {story.slug: coverage.keys.get(story.slug, "") for story in stories}
+
+
+def _elsewhere(
+    story: Story, coverage: Coverage | None, stories: dict[str, Story]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each name the story shows, the other stories naming it: (title, route), at most 3."""
+    if coverage is None:
+        return {}
+    return {
+        key: tuple((stories[s].title, urls.story(stories[s])) for s in slugs[:3] if s in stories)
+        for key, slugs in coverage.elsewhere(story.slug).items()
+    }
+
+
+def _home_stories(site: Site, days: tuple[Day, ...]) -> tuple[Story, ...]:
+    """The stories the home page leads with: those with news on the days it shows."""
+    if not days:
+        return ()
+    oldest = days[-1].day
+    return tuple(s for s in site.stories if s.has_page and s.latest.day >= oldest)
+
+
+def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -> list[Page]:
+    """`stories/` (paginated) and, for each story of several articles, its page, feed and JSON."""
+    shown = tuple(story for story in site.stories if story.has_page)
+    size = config.paginate
+    chunks = [shown[start : start + size] for start in range(0, len(shown), size)] or [()]
+    routes = [urls.stories_page(number) for number in range(1, len(chunks) + 1)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            newer=routes[index - 1] if index > 0 else "",
+            older=routes[index + 1] if index + 1 < len(routes) else "",
+        )
+        members = frozenset(e.path for story in chunk for e in _members(story))
+        context = {"stories": chunk, "pager": pager}
+        pages.append(Page(routes[index], "stories.html", context, members))
+    linker = urls.Linker(config.base_url, config.base_path)
+    by_slug = {story.slug: story for story in shown}
+    for story in shown:
+        members = paths(_members(story))
+        context = {
+            "story": story,
+            "feed_route": urls.story_feed(story),
+            "json_route": urls.story_data(story),
+            "coverage_key": _coverage_keys((story,), coverage).get(story.slug, ""),
+            "elsewhere": _elsewhere(story, coverage, by_slug),
+        }
+        pages.append(Page(urls.story(story), "story.html", context, members))
+        title = f"{config.title} — {story.title}"
+        newest = newest_first(_members(story))
+        pages.append(
+            _feed(urls.story_feed(story), newest, title, urls.story(story), config, members)
+        )
+        data = {"data": story_data(story, linker)}
+        pages.append(Page(urls.story_data(story), "story.json", data, members))
+    return pages
+
+
+def _members(story: Story) -> tuple[Entry, ...]:
+    return (*story.entries, *(copy.entry for copy in story.copies))
+
+
+def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
+    """What the JSON export of a story holds: its entries, oldest first, with their URLs."""
+    copied = {copy.entry.slug: copy.original.slug for copy in story.copies}
+    entries = sorted(_members(story), key=lambda e: e.sort_key)
+    return {
+        "slug": story.slug,
+        "title": story.title,
+        "url": linker.absolute(urls.story(story)),
+        "first": _when(story.first),
+        "latest": _when(story.latest),
+        "outlets": list(story.outlets),
+        "entries": [
+            {
+                "id": entry.slug,
+                "title": entry.title,
+                "date": _when(entry),
+                "outlet": entry.source_name,
+                "url": linker.absolute(urls.article(entry)),
+                "original": entry.source_url,
+                "copy_of": copied.get(entry.slug),
+            }
+            for entry in entries
+        ],
+    }
+
+
+def _when(entry: Entry) -> str:
+    """ISO 8601: a date-time with its offset, or the date alone when the entry gave no time."""
+    return entry.date.isoformat() if entry.has_time else entry.date.date().isoformat()

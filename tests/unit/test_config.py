@@ -8,6 +8,7 @@ import pytest
 
 from briefgen.config import LANG_RE, Config, find_project, load_config, read_config
 from briefgen.diagnostics import BriefgenError
+from briefgen.stories import Settings as StorySettings
 
 
 def test_a_project_without_config_gets_the_defaults(tmp_path: Path) -> None:
@@ -93,6 +94,25 @@ def test_import_rules_are_read(make_project: Callable[..., Path]) -> None:
     assert rules.boilerplate == ("^Pub$",)
     assert rules.topics == (("Défense", ("armes", "missiles")),)
     assert rules.sources == (("www.a.example", "A"),)
+
+
+def test_story_settings_are_read_and_default_otherwise(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefgen.yaml": "stories:\n  threshold: 0.3\n  window_days: 7\n"})
+    stories = load_config(project).stories
+    assert (stories.threshold, stories.window_days, stories.duplicate) == (0.3, 7.0, 0.5)
+    assert load_config(make_project({"briefgen.yaml": "title: T\n"})).stories == StorySettings()
+
+
+def test_story_settings_say_what_they_expect(make_project: Callable[..., Path]) -> None:
+    yaml = "stories:\n  threshold: 2\n  window_day: 3\n  duplicate: 'x'\n  window_days: .inf\n"
+    config, diagnostics = read_config(make_project({"briefgen.yaml": yaml}))
+    assert config is None
+    assert [str(d) for d in diagnostics] == [
+        "briefgen.yaml:2: error: stories.threshold: expected a number between 0 and 1, got 2",
+        "briefgen.yaml:3: error: stories.window_day: unknown key (did you mean `window_days`?)",
+        "briefgen.yaml:4: error: stories.duplicate: expected a number between 0 and 1, got 'x'",
+        "briefgen.yaml:5: error: stories.window_days: expected a positive number of days, got inf",
+    ]
 
 
 def test_a_key_given_twice_is_an_error(make_project: Callable[..., Path]) -> None:

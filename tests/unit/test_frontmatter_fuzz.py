@@ -20,12 +20,10 @@ from briefgen import urls
 from briefgen.config import Config
 from briefgen.frontmatter import split
 from briefgen.loader import KEYS, load_entry
-from briefgen.markdown import make_parser
 from briefgen.printable import UNPRINTABLE
 from briefgen.slugs import is_reserved
 
 MESSAGE_LIMIT = 400
-MD = make_parser()
 # what YAML and Markdown give meaning to, and characters they refuse
 SYNTAX = "&*[]{}:-?!|>'\"\n #%@`,.\\~=<\t\x00\x1b\x7f\u2028\ufeffaZ09é🔥"
 
@@ -43,7 +41,7 @@ def check_load(root: Path, text: str) -> None:
     path = root / "content" / "case.md"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     config = Config(root=root, timezone="Europe/Paris")
-    entry, problems = load_entry(path, config, MD)
+    entry, problems = load_entry(path, config)
     lines = text.count("\n") + 2
     for problem in problems:
         assert len(str(problem)) < MESSAGE_LIMIT, str(problem)

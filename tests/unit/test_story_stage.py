@@ -1,0 +1,63 @@
+"""The stories stage in build(): words worked out once per entry, the site of a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build
+from briefgen.cache import Cache, load_cache
+from briefgen.config import load_config
+from tests.conftest import ROOT
+from tests.e2e.test_stories_site import OTHERS, QUAKE, news_project
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_new_entry_costs_its_own_words_and_builds_what_a_clean_build_builds(
+    tmp_path: Path,
+) -> None:
+    project = news_project(tmp_path / "project")
+    config = load_config(project)
+    cache = Cache()
+    build(config, cache=cache)
+    assert cache.stories.computed == 14
+    build(config, cache=cache)
+    assert cache.stories.computed == 0
+    late = (OTHERS / QUAKE).read_text(encoding="utf-8")
+    late = late.replace("2023-09-09T06:10:00+02:00", "2023-09-16T09:00:00+02:00")
+    late = late.replace('name: "franceinfo"', 'name: "Le Relais"')
+    late = late.replace("www.francetvinfo.fr", "relais.example")
+    (project / "content" / "2023" / "09" / "relais.md").write_text(
+        late.replace("au moins 296 personnes", "près de 3 000 personnes"), encoding="utf-8"
+    )
+    build(config, cache=cache)
+    assert cache.stories.computed == 1
+    assert cache.stories.grouping is not None
+    assert cache.stories.grouping.story_of["relais"] == "seisme-maroc-296-morts"
+    clean = tmp_path / "clean"
+    build(config, out=clean, cache=Cache())
+    assert tree(project / "site") == tree(clean)
+
+
+def test_the_words_are_not_worked_out_again_after_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the cache's key
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    shutil.copy2(ROOT / "briefgen.yaml", project / "briefgen.yaml")
+    for path in OTHERS.glob("2023-*.md"):
+        shutil.copy2(path, project / "content" / path.name)
+    config = load_config(project)
+    build(config)  # with the cache on disk, as `briefgen build` does
+    cache, notes = load_cache(project)
+    assert notes == []
+    assert len(cache.stories.features) == 9
+    build(config, cache=cache)
+    assert cache.stories.computed == 0
+    assert len(cache.stories.grouping.stories if cache.stories.grouping else ()) == 3
