@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from briefgen.build import build
+from briefgen.cache import Cache
+from briefgen.config import load_config
 from briefgen.coverage import analyse, doc_of, summarise
 from briefgen.coverage_stage import CoverageCache, coverage_stage
 from briefgen.model import Entry
+from tests.conftest import copy_seed_project
 from tests.unit.coverage_seeds import seed_entries
 
 
@@ -86,3 +93,27 @@ def test_an_entry_in_no_story_is_not_analysed_and_a_renamed_outlet_is() -> None:
     again = _stage(renamed, {"sommet": renamed[:2]}, lambda e: texts[e.slug], cache, mapper)
     assert mapper.runs == 3
     assert again.story("sommet").attention.outlets[0] in ("Autre média", "Netafrique.net")
+
+
+def test_a_build_reads_the_coverage_once_and_an_edit_reads_one_entry_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFGEN_NLP", "0")
+    project = copy_seed_project(tmp_path / "project")
+    config, cache, out = load_config(project), Cache(), tmp_path / "site"
+    build(config, out=out, cache=cache)
+    facts = dict(cache.coverage.facts)
+    assert len(facts) == 5 and len(cache.coverage.stories) == 1
+    build(config, out=out, cache=cache)
+    assert all(cache.coverage.facts[k] is v for k, v in facts.items())  # nothing read again
+
+    path = sorted((project / "content").rglob("*.md"))[0]
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\n« Rien n’est encore décidé entre nos deux pays », a déclaré Sergueï Lavrov.\n",
+        encoding="utf-8",
+    )
+    build(config, out=out, cache=cache)
+    assert len(set(cache.coverage.facts) - set(facts)) == 1
+    story = next((out / "stories").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "Rien n’est encore décidé entre nos deux pays" in story and "Sergueï Lavrov" in story
