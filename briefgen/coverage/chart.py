@@ -90,7 +90,7 @@ def render_svg(
     peak = max((max(row) for row in figures.counts if row), default=1) or 1
     out = [
         f'<svg class="attention" role="img" aria-labelledby="{ident}-title {ident}-desc"'
-        f' viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}"'
         f' xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
