@@ -76,6 +76,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "day_many": "days",
         "without_articles": "without articles",
         "original_at": "Original",
+        "quotes": "Who said what",
+        "speaker_unnamed": "Speaker not named",
+        "named": "People, places, organisations",
+        "kind_person": "People",
+        "kind_place": "Places",
+        "kind_organisation": "Organisations",
+        "kind_other": "Also named",
+        "also_in": "also in",
+        "attention": "Coverage over time",
+        "attention_title": "Articles per day by outlet",
+        "attention_table": "Articles per day by outlet",
+        "attention_desc": (
+            "{articles} from {outlets}, {first} to {last}; busiest day {peak} ({peak_count})."
+        ),
+        "unnamed_outlet": "Unnamed outlet",
+        "other_outlets": "Other outlets",
+        "week_of": "week of",
+        "total": "Total",
     },
     "fr": {
         "skip": "Aller au contenu",
@@ -140,6 +158,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "day_many": "jours",
         "without_articles": "sans article",
         "original_at": "Original",
+        "quotes": "Qui a dit quoi",
+        "speaker_unnamed": "Auteur non nommé",
+        "named": "Personnes, lieux, organisations",
+        "kind_person": "Personnes",
+        "kind_place": "Lieux",
+        "kind_organisation": "Organisations",
+        "kind_other": "Également cités",
+        "also_in": "aussi dans",
+        "attention": "La couverture dans le temps",
+        "attention_title": "Articles par jour et par média",
+        "attention_table": "Articles par jour et par média",
+        "attention_desc": (
+            "{articles} de {outlets}, du {first} au {last}\u202f; "
+            "jour le plus suivi\u00a0: {peak} ({peak_count})."
+        ),
+        "unnamed_outlet": "Média non précisé",
+        "other_outlets": "Autres médias",
+        "week_of": "semaine du",
+        "total": "Total",
     },
 }
 

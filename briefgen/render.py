@@ -19,6 +19,8 @@ from babel.dates import format_date
 from briefgen import i18n, markdown, typography, urls
 from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
+from briefgen.coverage_render import coverage_globals
+from briefgen.coverage_stage import Coverage
 from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.index import fixed_slugs, group_slug
 from briefgen.model import Day, Entry
@@ -47,9 +49,10 @@ def template_dirs(config: Config) -> list[Path]:
 
 
 def make_environment(
-    config: Config, bodies: Mapping[str, Body] | None = None
+    config: Config, bodies: Mapping[str, Body] | None = None, coverage: Coverage | None = None
 ) -> jinja2.Environment:
-    """The theme's environment; `bodies` (by entry path) are what `body(entry)` shows."""
+    """The theme's environment; `bodies` (by entry path) are what `body(entry)` shows,
+    `coverage` what `coverage_of(story…)` and `attention_chart(…)` show."""
     shown: Mapping[str, Body] = bodies if bodies is not None else {}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
@@ -79,6 +82,7 @@ def make_environment(
         body=lambda entry: shown[entry.path],
         summary=lambda entry: summary_of(entry, shown),
         count=lambda n, one, many: f"{n}\u00a0{ui[one] if _one(config.language, n) else ui[many]}",
+        **coverage_globals(config, linker.link, coverage),
     )
     env.filters.update(
         long_date=_long_date,
