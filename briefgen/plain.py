@@ -114,11 +114,12 @@ def _case_clashes(
     this finds static files and theme assets that clash with each other or with
     a page.
     """
-    origins = {relative: f"template {template}" for relative, template in page_outputs.items()}
-    origins.update({relative: item.origin for relative, item in files.items()})
+    # pages first, so that a clash with a page is told of the other file
+    origins = {relative: f"template {page_outputs[relative]}" for relative in sorted(page_outputs)}
+    origins.update({relative: files[relative].origin for relative in sorted(files)})
     seen: dict[str, str] = {}  # folded path or folder -> the first spelling met
     problems: list[Diagnostic] = []
-    for relative in sorted(origins):
+    for relative in origins:
         parts = relative.split("/")
         for end in range(1, len(parts) + 1):
             spelling = "/".join(parts[:end])

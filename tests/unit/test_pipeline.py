@@ -193,7 +193,7 @@ def test_output_paths_that_differ_only_by_case_are_refused(project: Path) -> Non
     result = run_cli("build", cwd=project)
     assert result.returncode == 1
     assert sorted(result.stderr.splitlines()[:2]) == [
-        "static/Articles/x.txt: error: the output paths 'Articles' and 'articles' differ only "
+        "static/Articles/x.txt: error: the output paths 'articles' and 'Articles' differ only "
         "by case (expected names that stay distinct on Windows and macOS)",
         "static/robots-extra.txt: error: the output paths 'Robots-Extra.txt' and "
         "'robots-extra.txt' differ only by case (expected names that stay distinct on Windows "
