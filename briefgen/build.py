@@ -34,6 +34,7 @@ from briefgen.bodies import body_key, render_bodies
 from briefgen.cache import Cache, load_cache, save_cache
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
+from briefgen.coverage_stage import site_coverage
 from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
@@ -150,11 +151,20 @@ def _pipeline(
         progress=_bar(progress, "Rendering bodies"),
     )
     _forget_bodies(cache, site, config)
-    pages = plan_pages(site, config)
+    coverage = site_coverage(
+        site,
+        bodies,
+        _entry_digests(cache, site),
+        config,
+        cache.coverage,
+        _bar(progress, "Reading the coverage"),
+    )
+    cache.dirty = cache.dirty or coverage.learnt
+    pages = plan_pages(site, config, coverage)
     plain, problems = plain_files(config, {page.output: page.template for page in pages}, cache)
     if has_errors(warnings + problems, strict=strict):
         raise BriefgenError(sort_diagnostics(warnings + problems))
-    env = make_environment(config, bodies)
+    env = make_environment(config, bodies, coverage)
     templates = Templates(env, dict(cache.templates))
     signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
     writer = Writer(output, cache.outputs if cache.output == str(output) else {})

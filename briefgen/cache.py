@@ -26,6 +26,7 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.bodies import Body
+from briefgen.coverage_stage import CoverageCache
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.model import Entry
 from briefgen.sources import Stamp
@@ -73,6 +74,7 @@ class Output:
 class Cache:
     content: dict[str, Parsed] = field(default_factory=dict)  # by path relative to the project
     bodies: dict[bytes, Body] = field(default_factory=dict)  # by `bodies.body_key`
+    coverage: CoverageCache = field(default_factory=CoverageCache)  # leads, quotes, names
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)

@@ -77,6 +77,11 @@ def unknown_source(lang: str) -> str:
     return translations(lang).gettext("Unknown outlet")
 
 
+def unnamed_outlet(lang: str) -> str:
+    """The chart's name for articles without an outlet: 'Média non précisé' / 'Unnamed outlet'."""
+    return translations(lang).gettext("Unnamed outlet")
+
+
 def missing_catalog(lang: str, origin: str) -> Diagnostic | None:
     """A warning when the site's language has no UI catalog: the theme falls back to English."""
     if catalog_language(lang) is not None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from briefgen import urls
 from briefgen.config import Config
+from briefgen.coverage_stage import Coverage
 from briefgen.model import Day, Entry, Group, Month, Site, Story, newest_first
 
 # URLs in one sitemap file: the sitemap protocol's limit
@@ -52,11 +53,18 @@ def paths(entries: tuple[Entry, ...] | list[Entry]) -> frozenset[str]:
     return frozenset(e.path for e in entries)
 
 
-def plan_pages(site: Site, config: Config) -> list[Page]:
+def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
     every = paths(site.entries)
     shown_days = site.days[: config.home_days]
-    home = {"days": shown_days, "site": site, "stories": _home_stories(site, shown_days)}
+    stories = _home_stories(site, shown_days)
+    home = {
+        "days": shown_days,
+        "site": site,
+        "stories": stories,
+        "site_attention": coverage.site if coverage is not None else None,
+        "coverage_keys": _coverage_keys(stories, coverage),
+    }
     pages = [
         Page("", "index.html", home, every),
         Page("404.html", "404.html", {"site": site}),
@@ -67,7 +75,7 @@ def plan_pages(site: Site, config: Config) -> list[Page]:
         Page("search/", "search.html", {"site": site}, every),
     ]
     pages.extend(_article_pages(site))
-    pages.extend(_story_pages(site, config))
+    pages.extend(_story_pages(site, config, coverage))
     for kind, folder, groups in (
         ("topic", "topics/", site.topics),
         ("tag", "tags/", site.tags),
@@ -235,6 +243,25 @@ def _sitemap(site: Site) -> tuple[tuple[str, str], ...]:
     return tuple(urls_)
 
 
+def _coverage_keys(stories: tuple[Story, ...], coverage: Coverage | None) -> dict[str, str]:
+    """What stands for each story's coverage in a page's signature."""
+    if coverage is None:
+        return {}
+    return {story.slug: coverage.keys.get(story.slug, "") for story in stories}
+
+
+def _elsewhere(
+    story: Story, coverage: Coverage | None, stories: dict[str, Story]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """For each name the story shows, the other stories naming it: (title, route), at most 3."""
+    if coverage is None:
+        return {}
+    return {
+        key: tuple((stories[s].title, urls.story(stories[s])) for s in slugs[:3] if s in stories)
+        for key, slugs in coverage.elsewhere(story.slug).items()
+    }
+
+
 def _home_stories(site: Site, days: tuple[Day, ...]) -> tuple[Story, ...]:
     """The stories the home page leads with: those with news on the days it shows."""
     if not days:
@@ -243,7 +270,7 @@ def _home_stories(site: Site, days: tuple[Day, ...]) -> tuple[Story, ...]:
     return tuple(s for s in site.stories if s.has_page and s.latest.day >= oldest)
 
 
-def _story_pages(site: Site, config: Config) -> list[Page]:
+def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -> list[Page]:
     """`stories/` (paginated) and, for each story of several articles, its page, feed and JSON."""
     shown = tuple(story for story in site.stories if story.has_page)
     size = config.paginate
@@ -261,12 +288,15 @@ def _story_pages(site: Site, config: Config) -> list[Page]:
         context = {"stories": chunk, "pager": pager}
         pages.append(Page(routes[index], "stories.html", context, members))
     linker = urls.Linker(config.base_url, config.base_path)
+    by_slug = {story.slug: story for story in shown}
     for story in shown:
         members = paths(_members(story))
         context = {
             "story": story,
             "feed_route": urls.story_feed(story),
             "json_route": urls.story_data(story),
+            "coverage_key": _coverage_keys((story,), coverage).get(story.slug, ""),
+            "elsewhere": _elsewhere(story, coverage, by_slug),
         }
         pages.append(Page(urls.story(story), "story.html", context, members))
         title = f"{config.title} — {story.title}"

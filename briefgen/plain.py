@@ -16,7 +16,7 @@ from pathlib import Path
 from briefgen.cache import Cache, Source
 from briefgen.config import Config
 from briefgen.deps import digest_bytes
-from briefgen.diagnostics import Diagnostic, error
+from briefgen.diagnostics import Diagnostic, error, quote
 from briefgen.marker import MARKER, marker_text
 from briefgen.render import template_origin, theme_dir
 from briefgen.sources import project_files, stamp
@@ -70,6 +70,7 @@ def plain_files(
         problems.append(
             _twice(relative, f"template {page_outputs[relative]}", files[relative].origin)
         )
+    problems += _case_clashes(files, page_outputs)
     known: dict[str, Source] = {}
     for relative, item in list(files.items()):
         if isinstance(item.source, Path):
@@ -101,6 +102,40 @@ def _digest(
         return b""
     known[key] = Source(seen, now, digest)
     return digest
+
+
+def _case_clashes(
+    files: Mapping[str, PlainFile], page_outputs: Mapping[str, str]
+) -> list[Diagnostic]:
+    """Output paths that differ only by case (`Logo.png` and `logo.png`, `Docs/` and
+    `docs/`) are one file or folder on Windows and macOS: an error naming both.
+
+    Rendered pages cannot clash among themselves (slugs are lower case), so
+    this finds static files and theme assets that clash with each other or with
+    a page.
+    """
+    # pages first, so that a clash with a page is told of the other file
+    origins = {relative: f"template {page_outputs[relative]}" for relative in sorted(page_outputs)}
+    origins.update({relative: files[relative].origin for relative in sorted(files)})
+    seen: dict[str, str] = {}  # folded path or folder -> the first spelling met
+    problems: list[Diagnostic] = []
+    for relative in origins:
+        parts = relative.split("/")
+        for end in range(1, len(parts) + 1):
+            spelling = "/".join(parts[:end])
+            first = seen.setdefault(spelling.casefold(), spelling)
+            if first != spelling:
+                problems.append(
+                    error(
+                        origins[relative],
+                        0,
+                        f"the output paths {quote(first)} and {quote(spelling)} differ only by "
+                        "case (expected names that stay distinct on Windows and macOS)",
+                        code="case-clash",
+                    )
+                )
+                break
+    return problems
 
 
 def _twice(relative: str, first: str, second: str) -> Diagnostic:

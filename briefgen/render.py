@@ -20,6 +20,8 @@ from markupsafe import Markup
 from briefgen import i18n, markdown, search, typography, urls
 from briefgen.bodies import Body, summary_of
 from briefgen.config import Config
+from briefgen.coverage_render import coverage_globals
+from briefgen.coverage_stage import Coverage
 from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
 from briefgen.index import fixed_slugs, group_slug
 from briefgen.model import Day, Entry
@@ -48,9 +50,10 @@ def template_dirs(config: Config) -> list[Path]:
 
 
 def make_environment(
-    config: Config, bodies: Mapping[str, Body] | None = None
+    config: Config, bodies: Mapping[str, Body] | None = None, coverage: Coverage | None = None
 ) -> jinja2.Environment:
-    """The theme's environment; `bodies` (by entry path) are what `body(entry)` shows."""
+    """The theme's environment; `bodies` (by entry path) are what `body(entry)` shows,
+    `coverage` what `coverage_of(story…)` and `attention_chart(…)` show."""
     shown: Mapping[str, Body] = bodies if bodies is not None else {}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
@@ -88,6 +91,7 @@ def make_environment(
         result_counts=search.result_counts,
         body=lambda entry: shown[entry.path],
         summary=lambda entry: summary_of(entry, shown),
+        **coverage_globals(config, linker.link, coverage),
     )
     env.filters.update(
         long_date=lambda value, lang=ui_lang: _long_date(value, lang),

@@ -48,7 +48,9 @@ def run_cli(
     Proxy variables are dropped: every server a test talks to is on 127.0.0.1.
     """
     full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    full_env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **(env or {})})
+    # BRIEFGEN_NLP=0: the site must not depend on whether this machine has the `nlp` extra
+    defaults = {"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), "BRIEFGEN_NLP": "0"}
+    full_env.update({**defaults, **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "briefgen", *args],
         cwd=cwd,

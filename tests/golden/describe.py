@@ -80,7 +80,7 @@ class _Page(HTMLParser):
         if tag == self._capture:
             text = " ".join("".join(self._text).split())
             if tag == "title":
-                self.title = text
+                self.title = self.title or text  # the page's, not an inline SVG's
             elif not self.h1:
                 self.h1 = text
             self._capture = None

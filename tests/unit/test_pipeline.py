@@ -188,6 +188,22 @@ def test_a_file_named_like_the_output_is_not_moved_aside(project: Path) -> None:
     assert (project / "site").read_text() == "my notes\n"
 
 
+def test_output_paths_that_differ_only_by_case_are_refused(project: Path) -> None:
+    (project / "static" / "Robots-Extra.txt").write_text("other\n")
+    (project / "static" / "Articles").mkdir()
+    (project / "static" / "Articles" / "x.txt").write_text("x\n")
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 1
+    assert sorted(result.stderr.splitlines()[:2]) == [
+        "static/Articles/x.txt: error: the output paths 'articles' and 'Articles' differ only "
+        "by case (expected names that stay distinct on Windows and macOS)",
+        "static/robots-extra.txt: error: the output paths 'Robots-Extra.txt' and "
+        "'robots-extra.txt' differ only by case (expected names that stay distinct on Windows "
+        "and macOS)",
+    ]
+    assert not (project / "site").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 def test_an_unreadable_static_file_is_named_as_unreadable(project: Path) -> None:
     (project / "static" / "robots-extra.txt").chmod(0)
