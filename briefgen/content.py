@@ -8,6 +8,7 @@ order, so the result does not depend on the cache.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -78,6 +79,9 @@ def read_content(
 
 def _shown(path: Path, config: Config) -> str:
     """`config.shown` without resolving links: the files come from walking the project."""
+    text, root = str(path), f"{config.root}{os.sep}"
+    if text.startswith(root):  # as `relative_to`, at a tenth of its cost
+        return text[len(root) :].replace(os.sep, "/")
     try:
         return path.relative_to(config.root).as_posix()
     except ValueError:

@@ -99,6 +99,8 @@ class Signer:
         self.settings = settings
         self.templates = templates
         self._shared: dict[int, Digest] = {}
+        self._entries: dict[str, bytes] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def page(self, route: str, template: str, context: Mapping[str, object]) -> Digest:
         hasher = hashlib.blake2b(digest_size=16)
@@ -110,23 +112,27 @@ class Signer:
         return hasher.digest()
 
     def _feed(self, hasher: Hasher, value: object) -> None:
-        if isinstance(value, Entry):
-            # the file's bytes and its name (the slug may come from it)
-            hasher.update(b"E" + value.path.encode() + b"\0" + self.entries[value.path])
+        kind = type(value)
+        if kind is Entry:
+            hasher.update(self._entry(value))  # type: ignore[arg-type]
+        elif kind is tuple or kind is list:
+            # lists of entries are most of what pages are given: the common case inline
+            hasher.update(b"(")
+            for item in value:  # type: ignore[attr-defined]
+                if type(item) is Entry:
+                    hasher.update(self._entry(item))
+                else:
+                    self._feed(hasher, item)
+            hasher.update(b")")
         elif isinstance(value, Site | Group | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
-        elif isinstance(value, tuple | list):
-            hasher.update(b"(")
-            for item in value:
-                self._feed(hasher, item)
-            hasher.update(b")")
         elif value is None or isinstance(value, str | int | float | bool | date | datetime):
             hasher.update(f"{type(value).__name__}:{value!r};".encode())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             hasher.update(type(value).__name__.encode() + b"{")
-            for item in dataclasses.fields(value):
-                hasher.update(item.name.encode() + b"=")
-                self._feed(hasher, getattr(value, item.name))
+            for name in self._names(value):
+                hasher.update(name.encode() + b"=")
+                self._feed(hasher, getattr(value, name))
             hasher.update(b"}")
         elif isinstance(value, Mapping):
             hasher.update(b"{")
@@ -137,14 +143,29 @@ class Signer:
         else:
             raise TypeError(f"a page is given a {type(value).__name__}, which has no signature")
 
+    def _entry(self, entry: Entry) -> bytes:
+        """An entry stands for the file's bytes and its name (the slug may come from it)."""
+        known = self._entries.get(entry.path)
+        if known is None:
+            known = b"E" + entry.path.encode() + b"\0" + self.entries[entry.path]
+            self._entries[entry.path] = known
+        return known
+
+    def _names(self, value: object) -> tuple[str, ...]:
+        names = self._fields.get(type(value))
+        if names is None:
+            names = tuple(item.name for item in dataclasses.fields(value))  # type: ignore[arg-type]
+            self._fields[type(value)] = names
+        return names
+
     def _object(self, value: Site | Group | Day | Month | Year) -> Digest:
         """Shared model objects are hashed once per build (they are frozen)."""
         known = self._shared.get(id(value))
         if known is None:
             hasher = hashlib.blake2b(digest_size=16)
             hasher.update(type(value).__name__.encode())
-            for item in dataclasses.fields(value):
-                hasher.update(item.name.encode() + b"=")
-                self._feed(hasher, getattr(value, item.name))
+            for name in self._names(value):
+                hasher.update(name.encode() + b"=")
+                self._feed(hasher, getattr(value, name))
             known = self._shared[id(value)] = hasher.digest()
         return known
