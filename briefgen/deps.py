@@ -26,6 +26,7 @@ from jinja2 import meta
 from briefgen.model import Day, Entry, Group, Month, Site, Year
 
 Digest = bytes
+SHARED = 4  # tuples longer than this are hashed once per build
 Hasher = hashlib.blake2b
 
 
@@ -100,6 +101,7 @@ class Signer:
         self.templates = templates
         self._shared: dict[int, Digest] = {}
         self._entries: dict[str, bytes] = {}
+        self._tuples: dict[int, tuple[tuple[object, ...], Digest]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def page(self, route: str, template: str, context: Mapping[str, object]) -> Digest:
@@ -115,15 +117,10 @@ class Signer:
         kind = type(value)
         if kind is Entry:
             hasher.update(self._entry(value))  # type: ignore[arg-type]
+        elif kind is tuple and len(value) > SHARED:  # type: ignore[arg-type]
+            hasher.update(b"T" + self._tuple(value))  # type: ignore[arg-type]
         elif kind is tuple or kind is list:
-            # lists of entries are most of what pages are given: the common case inline
-            hasher.update(b"(")
-            for item in value:  # type: ignore[attr-defined]
-                if type(item) is Entry:
-                    hasher.update(self._entry(item))
-                else:
-                    self._feed(hasher, item)
-            hasher.update(b")")
+            self._items(hasher, value)  # type: ignore[arg-type]
         elif isinstance(value, Site | Group | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
         elif value is None or isinstance(value, str | int | float | bool | date | datetime):
@@ -142,6 +139,26 @@ class Signer:
             hasher.update(b"}")
         else:
             raise TypeError(f"a page is given a {type(value).__name__}, which has no signature")
+
+    def _items(self, hasher: Hasher, value: tuple[object, ...] | list[object]) -> None:
+        # lists of entries are most of what pages are given: the common case inline
+        hasher.update(b"(")
+        for item in value:
+            if type(item) is Entry:
+                hasher.update(self._entry(item))
+            else:
+                self._feed(hasher, item)
+        hasher.update(b")")
+
+    def _tuple(self, value: tuple[object, ...]) -> Digest:
+        """A long tuple is often given to many pages (a day's entries to each of its
+        articles): hashed once. The tuple is kept, so its `id` is not reused meanwhile."""
+        known = self._tuples.get(id(value))
+        if known is None:
+            hasher = hashlib.blake2b(digest_size=16)
+            self._items(hasher, value)
+            known = self._tuples[id(value)] = (value, hasher.digest())
+        return known[1]
 
     def _entry(self, entry: Entry) -> bytes:
         """An entry stands for the file's bytes and its name (the slug may come from it)."""
