@@ -4,10 +4,16 @@ For each corpus size, generates (or reuses) the shared benchmark corpus under
 `benchmarks/out/`, starts `briefgen serve --port 0` on it, opens the corpus's
 sample article, then appends a paragraph to that file several times and
 measures the time from the write to the page showing the new text (rebuild,
-event, reload and render together). Prints the median and the maximum.
+event, reload and render together). Prints the start-up time (until the
+preview serves), the median and the maximum.
+
+By default the preview starts warm: `briefgen build` has run on the corpus,
+so `serve` starts from `.briefgen-cache/` and the built site; `--cold` removes
+the cache first, so the start-up is a full build.
 
     python benchmarks/serve_latency.py                    # 1 000 and 10 000 entries
-    python benchmarks/serve_latency.py --sizes 1000 --edits 7
+    python benchmarks/serve_latency.py --sizes 10000 --edits 10
+    python benchmarks/serve_latency.py --sizes 10000 --cold
 
 A benchmark, not a test: it reports figures and never fails on time.
 """
@@ -18,6 +24,7 @@ import argparse
 import json
 import os
 import queue
+import shutil
 import signal
 import statistics
 import subprocess
@@ -59,10 +66,22 @@ def start(project: Path, temp: Path) -> tuple[subprocess.Popen[str], str, str]:
     return process, line.split()[1], built
 
 
-def measure(size: int, edits: int, out: Path) -> dict[str, object]:
+def prepare(project: Path, cold: bool) -> None:
+    """A cold start has no cache; a warm one has the cache and site of `briefgen build`."""
+    if cold:
+        shutil.rmtree(project / ".briefgen-cache", ignore_errors=True)
+        return
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "-q"], cwd=project, env=env, check=True
+    )
+
+
+def measure(size: int, edits: int, out: Path, cold: bool = False) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
     project = ensure_corpus(size, out)
+    prepare(project, cold)
     sample = project / json.loads((project / "corpus.json").read_text())["sample_article"]
     original = sample.read_bytes()
     entry, _ = load_entry(sample, load_config(project))
@@ -96,7 +115,7 @@ def measure(size: int, edits: int, out: Path) -> dict[str, object]:
         process.wait(timeout=60)
     return {
         "entries": size,
-        "startup_s": round(startup, 1),
+        "startup_s": round(startup, 2),
         "built": built,
         "median_ms": round(statistics.median(latencies) * 1000),
         "max_ms": round(max(latencies) * 1000),
@@ -107,12 +126,14 @@ def measure(size: int, edits: int, out: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--cold", action="store_true", help="start without the build cache")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
     args = parser.parse_args()
+    print(f"start: {'cold (no cache)' if args.cold else 'warm (after briefgen build)'}")
     print(f"{'entries':>8}  {'startup':>8}  {'median':>8}  {'max':>8}  each (ms)")
     for size in args.sizes:
-        result = measure(size, args.edits, args.out)
+        result = measure(size, args.edits, args.out, args.cold)
         print(
             f"{size:>8}  {result['startup_s']:>7}s  {result['median_ms']:>6}ms  "
             f"{result['max_ms']:>6}ms  {result['all_ms']}",

@@ -30,8 +30,8 @@ from typing import Literal
 import jinja2
 
 from briefgen import i18n, search
-from briefgen.bodies import body_key, render_bodies
-from briefgen.cache import Cache, load_cache, save_cache
+from briefgen.bodies import Damaged, body_key, render_bodies
+from briefgen.cache import Cache, load_cache, recover, save_cache
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
 from briefgen.coverage_stage import site_coverage
@@ -105,7 +105,11 @@ def build(
     cache, notes = load_cache(config.root) if cache is None else (cache, [])
     try:
         with OutputLock(output):
-            result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
+            try:
+                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
+            except Damaged:  # the bodies' store: start again from nothing, once
+                notes.append(recover(cache))
+                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
     finally:
         if on_disk:
             save_cache(config.root, cache)
@@ -147,7 +151,9 @@ def _pipeline(
     bodies = render_bodies(
         site.entries,
         unsafe_html=config.unsafe_html,
-        cache=cache.bodies,
+        summaries=cache.bodies,
+        store=cache.store,
+        texts={path: record.text for path, record in cache.content.items()},
         progress=_bar(progress, "Rendering bodies"),
     )
     _forget_bodies(cache, site, config)
@@ -264,9 +270,10 @@ def _copy(writer: Writer, relative: str, item: PlainFile) -> None:
 
 def _forget_bodies(cache: Cache, site: Site, config: Config) -> None:
     """The cache keeps the bodies the site shows and drops the others."""
-    shown = {body_key(entry, config.unsafe_html) for entry in site.entries}
+    shown = {body_key(cache.content[e.path].text, config.unsafe_html) for e in site.entries}
     if cache.bodies.keys() != shown:
         cache.bodies = {key: cache.bodies[key] for key in shown}
+        cache.store.prune(shown)
         cache.dirty = True
 
 

@@ -6,12 +6,18 @@ or by the hash of its bytes when the stamp is too recent to be trusted; an
 output file by its stamp), and every record depends on the settings through
 the page signatures. Deleting the folder costs one cold build.
 
-On disk the cache is one file: a header naming the format and briefgen's
-version, an HMAC of the payload under a key kept in the user's own cache
-folder (never in the project), then a pickle. A repository can commit any
-file at `.briefgen-cache/`, so a payload is unpickled only when its HMAC
-proves this user's briefgen wrote it; a truncated, corrupt, foreign or
-older cache is ignored with one warning and the build starts clean.
+On disk the cache is two files. `build.cache`: a header naming the format
+and briefgen's version, an HMAC of the payload under a key kept in the user's
+own cache folder (never in the project), then a pickle. A repository can
+commit any file at `.briefgen-cache/`, so a payload is unpickled only when
+its HMAC proves this user's briefgen wrote it; a truncated, corrupt, foreign
+or older cache is ignored with one warning and the build starts clean.
+`bodies.sqlite`: the bodies' HTML (`bodies.Store`), never unpickled, each
+body checked against its digest in the signed pickle when it is read.
+
+The pickle holds neither HTML nor the Markdown of a body whose HTML is
+stored (an entry's `body` is saved empty, marked `stripped`): loading it is
+what every build pays, and most builds read few bodies if any.
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ import hmac
 import os
 import pickle
 import secrets
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.bodies import Body
+from briefgen.bodies import Damaged, Store, Summary, body_key
 from briefgen.coverage_stage import CoverageCache
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.model import Entry
@@ -35,7 +42,8 @@ from briefgen.write import write_file
 
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
-FORMAT = f"briefgen-cache 3 {__version__}\n".encode()
+BODIES = "bodies.sqlite"
+FORMAT = f"briefgen-cache 4 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -59,6 +67,12 @@ class Parsed(Source):
 
     entry: Entry | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
+    text: bytes = b""  # `bodies.text_digest` of the entry's body
+    stripped: bool = False  # `entry.body` was left out of the cache on disk
+
+    def usable(self, bodies: Mapping[bytes, Summary], unsafe_html: bool) -> bool:
+        """The record gives all the entry needs: its body text, or the body already made."""
+        return self.entry is None or not self.stripped or body_key(self.text, unsafe_html) in bodies
 
 
 @dataclass
@@ -73,7 +87,7 @@ class Output:
 @dataclass
 class Cache:
     content: dict[str, Parsed] = field(default_factory=dict)  # by path relative to the project
-    bodies: dict[bytes, Body] = field(default_factory=dict)  # by `bodies.body_key`
+    bodies: dict[bytes, Summary] = field(default_factory=dict)  # by `bodies.body_key`
     coverage: CoverageCache = field(default_factory=CoverageCache)  # leads, quotes, names
     plain: dict[str, Source] = field(default_factory=dict)  # copied files, by source path
     output: str = ""  # the output folder the records below describe
@@ -81,6 +95,14 @@ class Cache:
     stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
     templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
     dirty: bool = False  # learnt something since it was loaded: worth saving
+    store: Store = field(default_factory=Store)  # the bodies' HTML (not in the pickle)
+
+    def reset(self, store: Store) -> None:
+        """Forget everything (the store was damaged): the next build is a clean one."""
+        self.store.close()
+        for item in fields(self):
+            setattr(self, item.name, getattr(Cache(), item.name))
+        self.store = store
 
 
 def cache_file(root: Path) -> Path:
@@ -89,6 +111,19 @@ def cache_file(root: Path) -> Path:
 
 def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:
     """The cache of the project at `root`, or an empty one (with a warning when unusable)."""
+    cache, notes = _load(root)
+    store = cache.store = _store(root)
+    try:
+        present = store.keys()
+    except Damaged:
+        cache.reset(_fresh(store))
+        return cache, [*notes, _ignored("truncated or corrupt", BODIES)]
+    if cache.bodies.keys() - present:  # pruned by another build: those entries are read again
+        cache.bodies = {key: value for key, value in cache.bodies.items() if key in present}
+    return cache, notes
+
+
+def _load(root: Path) -> tuple[Cache, list[Diagnostic]]:
     path = cache_file(root)
     try:
         raw = path.read_bytes()
@@ -113,6 +148,41 @@ def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:
     return cache, []
 
 
+def _store(root: Path) -> Store:
+    """The project's body store; in memory when the folder cannot hold one."""
+    folder = root / FOLDER
+    if _key() is None or folder.is_symlink():
+        return Store()
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            write_file(ignore, b"# the build cache of briefgen: safe to delete\n*\n")
+    except OSError:
+        return Store()
+    return Store(folder / BODIES)
+
+
+def _fresh(store: Store) -> Store:
+    """An empty store in place of a damaged one (in memory if the file cannot be removed)."""
+    store.close()
+    if store.path is None:
+        return Store()
+    try:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            store.path.with_name(store.path.name + suffix).unlink(missing_ok=True)
+    except OSError:
+        return Store()
+    return Store(store.path)
+
+
+def recover(cache: Cache) -> Diagnostic:
+    """After `Damaged`: an empty cache and a fresh store, and the warning that says so."""
+    cache.reset(_fresh(cache.store))
+    cache.dirty = True
+    return _ignored("truncated, corrupt, or written by someone else", BODIES)
+
+
 def save_cache(root: Path, cache: Cache) -> None:
     """Write the cache atomically; a cache that cannot be written only costs speed."""
     key = _key()
@@ -120,7 +190,8 @@ def save_cache(root: Path, cache: Cache) -> None:
     if key is None or folder.is_symlink() or not cache.dirty:
         return
     cache.dirty = False
-    payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
+    saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False)
+    payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
     signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:
         folder.mkdir(exist_ok=True)
@@ -132,9 +203,27 @@ def save_cache(root: Path, cache: Cache) -> None:
         return
 
 
-def _ignored(why: str) -> Diagnostic:
+def _stripped(cache: Cache) -> dict[str, Parsed]:
+    """The records to save: an entry whose body is in the store goes without its text."""
+    records: dict[str, Parsed] = {}
+    for path, record in cache.content.items():
+        entry = record.entry
+        if (
+            entry is not None
+            and entry.body
+            and (
+                body_key(record.text, False) in cache.bodies
+                or body_key(record.text, True) in cache.bodies
+            )
+        ):
+            record = replace(record, entry=replace(entry, body=""), stripped=True)
+        records[path] = record
+    return records
+
+
+def _ignored(why: str, name: str = FILE) -> Diagnostic:
     return warning(
-        f"{FOLDER}/{FILE}",
+        f"{FOLDER}/{name}",
         0,
         f"cache ignored: {why}; building from scratch",
         code="cache",

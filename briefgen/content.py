@@ -8,10 +8,13 @@ order, so the result does not depend on the cache.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from briefgen.bodies import text_digest
 from briefgen.cache import Cache, Parsed
 from briefgen.config import Config
 from briefgen.deps import digest_bytes
@@ -35,7 +38,8 @@ def read_content(
         shown = _shown(path, config)
         now, seen = time.time_ns(), stamp(path)
         old = cache.content.get(shown)
-        if old is not None and old.trusted(seen):
+        usable = old is not None and old.usable(cache.bodies, config.unsafe_html)
+        if old is not None and usable and old.trusted(seen):
             records[shown] = old
             continue
         try:
@@ -45,16 +49,17 @@ def read_content(
             problems.append(error(shown, 0, f"cannot read the file: {reason}", code="read"))
             continue
         digest = digest_bytes(raw)
-        if old is not None and old.digest == digest:
-            records[shown] = Parsed(seen, now, digest, old.entry, old.diagnostics)
+        if old is not None and usable and old.digest == digest:
+            records[shown] = replace(old, stamp=seen, read_at=now)
         else:
             records[shown] = Parsed(seen, now, digest)
             todo.append((shown, path, raw))
     parsed = ordered_map(lambda item: parse_entry(item[2], item[1], config), todo, progress)
     for (shown, _path, _raw), (entry, diagnostics) in zip(todo, parsed, strict=True):
         record = records[shown]
+        text = text_digest(entry.body) if entry is not None else b""
         records[shown] = Parsed(
-            record.stamp, record.read_at, record.digest, entry, tuple(diagnostics)
+            record.stamp, record.read_at, record.digest, entry, tuple(diagnostics), text
         )
     if (
         todo
@@ -74,6 +79,9 @@ def read_content(
 
 def _shown(path: Path, config: Config) -> str:
     """`config.shown` without resolving links: the files come from walking the project."""
+    text, root = str(path), f"{config.root}{os.sep}"
+    if text.startswith(root):  # as `relative_to`, at a tenth of its cost
+        return text[len(root) :].replace(os.sep, "/")
     try:
         return path.relative_to(config.root).as_posix()
     except ValueError:

@@ -26,6 +26,7 @@ from jinja2 import meta
 from briefgen.model import Day, Entry, Group, Month, Site, Story, Year
 
 Digest = bytes
+SHARED = 4  # tuples longer than this are hashed once per build
 Hasher = hashlib.blake2b
 
 
@@ -99,6 +100,9 @@ class Signer:
         self.settings = settings
         self.templates = templates
         self._shared: dict[int, Digest] = {}
+        self._entries: dict[str, bytes] = {}
+        self._tuples: dict[int, tuple[tuple[object, ...], Digest]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def page(self, route: str, template: str, context: Mapping[str, object]) -> Digest:
         hasher = hashlib.blake2b(digest_size=16)
@@ -110,23 +114,22 @@ class Signer:
         return hasher.digest()
 
     def _feed(self, hasher: Hasher, value: object) -> None:
-        if isinstance(value, Entry):
-            # the file's bytes and its name (the slug may come from it)
-            hasher.update(b"E" + value.path.encode() + b"\0" + self.entries[value.path])
+        kind = type(value)
+        if kind is Entry:
+            hasher.update(self._entry(value))  # type: ignore[arg-type]
+        elif kind is tuple and len(value) > SHARED:  # type: ignore[arg-type]
+            hasher.update(b"T" + self._tuple(value))  # type: ignore[arg-type]
+        elif kind is tuple or kind is list:
+            self._items(hasher, value)  # type: ignore[arg-type]
         elif isinstance(value, Site | Group | Story | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
-        elif isinstance(value, tuple | list):
-            hasher.update(b"(")
-            for item in value:
-                self._feed(hasher, item)
-            hasher.update(b")")
         elif value is None or isinstance(value, str | int | float | bool | date | datetime):
             hasher.update(f"{type(value).__name__}:{value!r};".encode())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             hasher.update(type(value).__name__.encode() + b"{")
-            for item in dataclasses.fields(value):
-                hasher.update(item.name.encode() + b"=")
-                self._feed(hasher, getattr(value, item.name))
+            for name in self._names(value):
+                hasher.update(name.encode() + b"=")
+                self._feed(hasher, getattr(value, name))
             hasher.update(b"}")
         elif isinstance(value, Mapping):
             hasher.update(b"{")
@@ -137,14 +140,49 @@ class Signer:
         else:
             raise TypeError(f"a page is given a {type(value).__name__}, which has no signature")
 
+    def _items(self, hasher: Hasher, value: tuple[object, ...] | list[object]) -> None:
+        # lists of entries are most of what pages are given: the common case inline
+        hasher.update(b"(")
+        for item in value:
+            if type(item) is Entry:
+                hasher.update(self._entry(item))
+            else:
+                self._feed(hasher, item)
+        hasher.update(b")")
+
+    def _tuple(self, value: tuple[object, ...]) -> Digest:
+        """A long tuple is often given to many pages (a day's entries to each of its
+        articles): hashed once. The tuple is kept, so its `id` is not reused meanwhile."""
+        known = self._tuples.get(id(value))
+        if known is None:
+            hasher = hashlib.blake2b(digest_size=16)
+            self._items(hasher, value)
+            known = self._tuples[id(value)] = (value, hasher.digest())
+        return known[1]
+
+    def _entry(self, entry: Entry) -> bytes:
+        """An entry stands for the file's bytes and its name (the slug may come from it)."""
+        known = self._entries.get(entry.path)
+        if known is None:
+            known = b"E" + entry.path.encode() + b"\0" + self.entries[entry.path]
+            self._entries[entry.path] = known
+        return known
+
+    def _names(self, value: object) -> tuple[str, ...]:
+        names = self._fields.get(type(value))
+        if names is None:
+            names = tuple(item.name for item in dataclasses.fields(value))  # type: ignore[arg-type]
+            self._fields[type(value)] = names
+        return names
+
     def _object(self, value: Site | Group | Story | Day | Month | Year) -> Digest:
         """Shared model objects are hashed once per build (they are frozen)."""
         known = self._shared.get(id(value))
         if known is None:
             hasher = hashlib.blake2b(digest_size=16)
             hasher.update(type(value).__name__.encode())
-            for item in dataclasses.fields(value):
-                hasher.update(item.name.encode() + b"=")
-                self._feed(hasher, getattr(value, item.name))
+            for name in self._names(value):
+                hasher.update(name.encode() + b"=")
+                self._feed(hasher, getattr(value, name))
             known = self._shared[id(value)] = hasher.digest()
         return known

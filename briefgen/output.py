@@ -11,6 +11,7 @@ build that changes nothing touches nothing: modification times stay.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Writer:
 
     def __init__(self, output: Path, previous: Mapping[str, Output]) -> None:
         self.output = output
+        self._prefix = f"{output}{os.sep}"  # paths as strings: 12 000 `Path`s cost 0.1 s
         self.previous = previous
         self.records: dict[str, Output] = {}
         self.origins: dict[str, str] = {}
@@ -40,7 +42,7 @@ class Writer:
         return (
             record is not None
             and record.signature == signature
-            and record.stamp == stamp(self.output / relative)
+            and record.stamp == stamp(self._prefix + relative)
         )
 
     def keep(self, relative: str, origin: str) -> None:

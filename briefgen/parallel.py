@@ -19,6 +19,7 @@ tracebacks or swallow the signal the pool uses to stop it.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -70,9 +71,25 @@ def _pooled(
     jobs: int,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[Result]:
+    context = multiprocessing.get_context("fork")
+    # the model is shared with the workers page by page until written to; a collection in a
+    # worker writes to every object it scans, so the parent's objects are kept out of it
+    gc.freeze()
+    try:
+        yield from _forked(job, items, jobs, progress, context)
+    finally:
+        gc.unfreeze()
+
+
+def _forked(
+    job: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+    context: Any,
+) -> Iterator[Result]:
     total = len(items)
     starts = iter(range(0, total, CHUNK))
-    context = multiprocessing.get_context("fork")
     # `job` reaches the workers through fork, as an argument of their initializer: never pickled
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start, initargs=(job, os.getpid())

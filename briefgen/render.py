@@ -18,7 +18,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from briefgen import i18n, markdown, search, typography, urls
-from briefgen.bodies import Body, summary_of
+from briefgen.bodies import Body, Damaged, summary_of
 from briefgen.config import Config
 from briefgen.coverage_render import coverage_globals
 from briefgen.coverage_stage import Coverage
@@ -222,6 +222,8 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> tuple[st
         where = template_origin(Path(exc.filename or page.template), config)
         message = exc.message or "syntax error"
         raise BriefgenError([error(where, exc.lineno, message, code="template")]) from None
+    except Damaged:
+        raise  # not the template's fault: `build()` starts again without the cache
     except jinja2.TemplateNotFound as exc:
         raise BriefgenError(
             [_template_failure(exc, page, config, f"template not found: {exc.name}")]

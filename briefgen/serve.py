@@ -12,7 +12,9 @@ reports it.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import os
 import shutil
 import tempfile
 import threading
@@ -23,12 +25,13 @@ from pathlib import Path
 
 from briefgen import search
 from briefgen.build import BuildResult, build
-from briefgen.cache import Cache
+from briefgen.cache import Cache, cache_file, load_cache
 from briefgen.config import CONFIG_FILE, Config, read_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, sort_diagnostics
 from briefgen.serve_http import EVENTS as EVENTS  # re-exported: callers of serve used them
 from briefgen.serve_http import Hub as Hub
 from briefgen.serve_http import PreviewServer as PreviewServer
+from briefgen.sources import stamp
 from briefgen.watch import Watcher
 
 
@@ -117,6 +120,7 @@ class Preview:
         # the search index is rebuilt in the background: an edit is served at once, and
         # when the index is ready a build publishes it (the search page has it on reload)
         self.indexer = search.BackgroundIndexer(self._search_ready)
+        self._notes: list[Diagnostic] = []  # the cache's warnings, shown with the first build
         self._entries = (0, 0)
         try:
             self.server = _bind(host, port, self.output, self.hub, self._base_path)
@@ -151,6 +155,7 @@ class Preview:
         core; what was edited while it ran is built right after the watcher starts.
         """
         started = time.time()
+        self._warm_start()
         first = self._rebuild(set())
         self.watcher = Watcher(self.config, self.output)
         self.watcher.start(self.config)
@@ -168,6 +173,19 @@ class Preview:
             changed = self.watcher.burst(stop)
             if changed:
                 report(self._rebuild(changed))
+
+    def _warm_start(self) -> None:
+        """Start from what `briefgen build` left: its cache and, linked in, its site.
+
+        The first build then renders only what changed since, as `briefgen build`
+        would. The preview never saves the cache (its output is a temporary
+        folder), but it shares the store of bodies, which only ever gains
+        bodies or loses those no build shows.
+        """
+        if not cache_file(self.config.root).is_file():
+            return
+        self.cache, self._notes = load_cache(self.config.root)
+        seed_output(self.cache, self.output)
 
     def _rebuild(self, changed: set[Path]) -> Rebuild:
         started = time.perf_counter()
@@ -218,6 +236,9 @@ class Preview:
                 code="internal",
             )
             return Outcome(errors=(problem,))
+        if self._notes:
+            result.warnings = sort_diagnostics(self._notes + result.warnings)
+            self._notes = []
         return Outcome(result)
 
     def close(self) -> None:
@@ -231,6 +252,38 @@ class Preview:
             self._thread.join(timeout=5)
         self.server.server_close()
         shutil.rmtree(self.output, ignore_errors=True)
+
+
+def seed_output(cache: Cache, output: Path) -> None:
+    """Fill the empty `output` with the files of the site `cache` describes, as hard links
+    (copies across file systems), and make the cache describe `output` instead.
+
+    Only files whose stamp is still the recorded one are taken, and each is
+    recorded with its new stamp, so the build that follows treats them as its
+    own. Linking is safe because no build writes into an existing output file:
+    a file that changes is written anew in a staging folder that is swapped in
+    whole (`briefgen.write.Staging`), so the site linked from stays as it was.
+    """
+    source = Path(cache.output) if cache.output else None
+    records, cache.outputs, cache.output = cache.outputs, {}, str(output)
+    if source is None or not source.is_dir() or source == output:
+        return
+    made: set[Path] = set()
+    for relative, record in records.items():
+        origin, target = source / relative, output / relative
+        if stamp(origin) != record.stamp:
+            continue
+        try:
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                os.link(origin, target)
+            except OSError:
+                shutil.copyfile(origin, target)
+        except OSError:
+            continue
+        cache.outputs[relative] = dataclasses.replace(record, stamp=stamp(target))
 
 
 def _bind(

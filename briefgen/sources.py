@@ -21,10 +21,10 @@ Stamp = tuple[int, int, int]
 MISSING: Stamp = (-1, -1, -1)
 
 
-def stamp(path: Path) -> Stamp:
+def stamp(path: Path | str) -> Stamp:
     """What changes when a file's content may have changed; `MISSING` when it is gone."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return MISSING
     return (info.st_size, info.st_mtime_ns, info.st_ino)
@@ -108,8 +108,12 @@ class _Walker:
             )
             return
         for child in children:
-            path = Path(child.path)
             relative = f"{prefix}{child.name}"
+            if not child.is_symlink() and child.is_file(follow_symlinks=False):
+                # the common case, told by the listing itself: no `stat`, no path arithmetic
+                self.found.append((relative, Path(child.path)))
+                continue
+            path = Path(child.path)
             if child.is_symlink() and not self.allowed(path):
                 continue
             try:

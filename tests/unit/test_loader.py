@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.bodies import render_bodies, summary_of
+from briefgen.bodies import Store, render_bodies, summary_of
 from briefgen.config import load_config
 from briefgen.diagnostics import sort_diagnostics
 from briefgen.loader import load_entries
@@ -138,7 +138,7 @@ def test_summary_defaults_to_the_first_paragraph(make_project: Callable[..., Pat
     project = make_project({"content/a.md": text})
     entries, _ = load_entries(load_config(project))
     assert entries[0].summary == ""  # the model keeps what the file says
-    bodies = render_bodies(entries, unsafe_html=False, cache={})
+    bodies = render_bodies(entries, unsafe_html=False, summaries={}, store=Store())
     assert summary_of(entries[0], bodies) == "Le premier paragraphe."
 
 

@@ -87,7 +87,7 @@ def test_an_edited_body_rewrites_its_page_and_keeps_the_others(project: Path) ->
     [
         (lambda data: data[: len(data) // 2], "truncated, corrupt, or written by someone else"),
         (
-            lambda data: data[:40] + b"x" + data[41:],
+            lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],
             "truncated, corrupt, or written by someone else",
         ),
         (
