@@ -2,7 +2,8 @@
 
 read the files (stamps, hashes) -> parse and validate front matter -> the model
 -> render the Markdown bodies -> plan the pages -> render the pages that changed
--> write the bytes that changed -> remove what is gone (one folder swap).
+-> index the article pages for search -> write the bytes that changed -> remove
+what is gone (one folder swap).
 
 Each stage takes what the one before gives and leaves what it learnt in the
 `Cache`: in memory for the preview, in `.briefgen-cache/` for `briefgen build`.
@@ -13,8 +14,9 @@ A new stage is one line here. A stage that derives from the model (grouping
 stories, say) goes between `build_site` and `plan_pages` and gets the cache
 for free: pages are re-rendered when what they are given changes
 (`deps.Signer` signs whatever the plan puts in a page's context). A stage
-that works on the written site (a search index) goes after `_write` and is
-given `result.written` and `result.removed`.
+that works on the rendered site (the search index) goes after the pages and
+the plain files are in the writer's hands and before `finish()`: it reads
+the writer's records and adds its files, so they swap in with the pages.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Literal
 
 import jinja2
 
-from briefgen import i18n
+from briefgen import i18n, search
 from briefgen.bodies import Damaged, body_key, render_bodies
 from briefgen.cache import Cache, load_cache, recover, save_cache
 from briefgen.config import CONFIG_FILE, Config
@@ -65,8 +67,12 @@ class BuildResult:
 
     @property
     def kind(self) -> Kind:
-        """What a browser showing the site must do: nothing, swap the CSS, or reload."""
-        changed = self.written + self.removed
+        """What a browser showing the site must do: nothing, swap the CSS, or reload.
+
+        A new search index alone reloads nothing: the search page loads it when
+        it is next opened or reloaded.
+        """
+        changed = [p for p in self.written + self.removed if not p.startswith(search.PREFIX)]
         if not changed:
             return "none"
         return "css" if all(path.endswith(".css") for path in changed) else "reload"
@@ -81,11 +87,14 @@ def build(
     replace: bool = False,
     progress: Progress | None = None,
     cache: Cache | None = None,
+    indexing: search.Indexing | None = None,
 ) -> BuildResult:
     """Build the whole site into `out` (default: the configured output folder).
 
     `cache` is what previous builds learnt (the preview keeps one in memory);
-    without it the project's `.briefgen-cache/` is read and written. An
+    without it the project's `.briefgen-cache/` is read and written.
+    `indexing` builds the search index when the article pages changed: at
+    once by default, in the background for the preview. An
     existing output folder is replaced whole, so it must be one that briefgen
     built (it holds the `MARKER` file) or be empty, unless `replace`.
     """
@@ -97,10 +106,10 @@ def build(
     try:
         with OutputLock(output):
             try:
-                result = _pipeline(config, output, cache, drafts, strict, progress)
+                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
             except Damaged:  # the bodies' store: start again from nothing, once
                 notes.append(recover(cache))
-                result = _pipeline(config, output, cache, drafts, strict, progress)
+                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
     finally:
         if on_disk:
             save_cache(config.root, cache)
@@ -116,14 +125,19 @@ def _pipeline(
     drafts: bool,
     strict: bool,
     progress: Progress | None,
+    indexing: search.Indexing | None,
 ) -> BuildResult:
     """The stages, in order: a table of contents."""
     entries, warnings = read_content(
         config, cache, drafts=drafts, progress=_bar(progress, "Reading entries")
     )
-    ui = i18n.strings(config.language)
+    fallback = i18n.missing_catalog(config.language, CONFIG_FILE)
+    if fallback is not None:  # the site's language has no UI catalog: said once per build
+        warnings.append(fallback)
     site = build_site(
-        entries, uncategorised=ui["uncategorised"], unknown_source=ui["unknown_source"]
+        entries,
+        uncategorised=i18n.uncategorised(config.language),
+        unknown_source=i18n.unknown_source(config.language),
     )
     site, notes = stories_stage(
         site,
@@ -164,6 +178,7 @@ def _pipeline(
         rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
+        _search(writer, indexing or search.Synchronous(), _bar(progress, "Indexing for search"))
         cache.outputs, cache.output = writer.finish(), str(output)
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
         if templates.known.keys() != cache.templates.keys():
@@ -210,6 +225,40 @@ def _render(
     ):
         writer.put(relative, data, origin, signature)
     return len(todo)
+
+
+def _search(
+    writer: Writer, indexing: search.Indexing, progress: Callable[[int, int], None] | None
+) -> None:
+    """The search index of the article pages, once they are all in the writer's hands.
+
+    Its key is a digest of every article page's digest (the writer's records),
+    so while no article page changed the index files are kept without running
+    Pagefind. Otherwise `indexing` gives the new index (`briefgen build`
+    indexes at once), or None while it is being built in the background (the
+    preview), and then the previous index stays until it is ready.
+    """
+    records = writer.records
+    pages = sorted((path, records[path].digest) for path in records if search.is_article(path))
+    key = search.index_key(pages, search.pagefind_version())
+    signature = key.encode()
+    previous = sorted(path for path in writer.previous if path.startswith(search.PREFIX))
+    if previous and all(writer.unchanged(path, signature) for path in previous):
+        for path in previous:
+            writer.keep(path, search.ORIGIN)
+        return
+    if progress is not None:
+        progress(0, 1)
+    index = indexing.index(key, lambda: {path: writer.current(path) for path, _ in pages})
+    if index is None:
+        for path in previous:
+            if writer.unchanged(path, writer.previous[path].signature):
+                writer.keep(path, search.ORIGIN)
+        return
+    for relative, data in index.files.items():
+        writer.put(relative, data, search.ORIGIN, signature)
+    if progress is not None:
+        progress(1, 1)
 
 
 def _copy(writer: Writer, relative: str, item: PlainFile) -> None:

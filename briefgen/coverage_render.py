@@ -26,40 +26,45 @@ from briefgen.model import Story
 
 
 def labels(config: Config, step: int = 1) -> Labels:
-    """The chart's words and date formats in the site's language."""
-    lang = config.language
-    ui = i18n.strings(lang)
+    """The chart's words and date formats in the site's UI language (its catalog's, or
+    English), so that a line never mixes two languages."""
+    lang = i18n.ui_language(config.language)
+    words = i18n.translations(config.language)
     where = i18n.locale(lang)
 
     def day(value: date) -> str:
         text = str(format_date(value, format="d MMM", locale=where))
-        return f"{ui['week_of']} {text}" if step == 7 else text
+        return words.gettext("week of %(date)s") % {"date": text} if step == 7 else text
 
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n}\u00a0{ui[one] if i18n.plural(lang, n, 'x', 'y') == 'x' else ui[many]}"
+    def articles(n: int) -> str:
+        return words.ngettext("%(num)d\u00a0article", "%(num)d\u00a0articles", n) % {"num": n}
+
+    def outlets(n: int) -> str:
+        return words.ngettext("%(num)d\u00a0outlet", "%(num)d\u00a0outlets", n) % {"num": n}
 
     def describe(figures: Attention) -> str:
         if not figures.total:
-            return ui["empty"]
+            return words.gettext("Nothing here yet.")
         totals = figures.totals
         peak = max(range(len(totals)), key=lambda i: (totals[i], -i))
-        return ui["attention_desc"].format(
-            articles=count(figures.total, "article_one", "article_many"),
-            outlets=count(len(figures.outlets), "outlet_one", "outlet_many"),
-            first=i18n.long_date(figures.periods[0], lang),
-            last=i18n.long_date(figures.periods[-1], lang),
-            peak=day(figures.periods[peak]),
-            peak_count=count(totals[peak], "article_one", "article_many"),
-        )
+        return words.gettext(
+            "%(articles)s from %(outlets)s, %(first)s to %(last)s; "
+            "busiest day %(peak)s (%(peak_count)s)."
+        ) % {
+            "articles": articles(figures.total),
+            "outlets": outlets(len(figures.outlets)),
+            "first": i18n.long_date(figures.periods[0], lang),
+            "last": i18n.long_date(figures.periods[-1], lang),
+            "peak": day(figures.periods[peak]),
+            "peak_count": articles(totals[peak]),
+        }
 
     return Labels(
-        unnamed=ui["unnamed_outlet"],
-        chart_title=ui["attention_title"],
+        unnamed=i18n.unnamed_outlet(config.language),
+        chart_title=words.gettext("Articles per day by outlet"),
         chart_desc=describe,
         day=day,
-        bar=lambda outlet, when, n: (
-            f"{outlet}, {day(when)} — {count(n, 'article_one', 'article_many')}"
-        ),
+        bar=lambda outlet, when, n: f"{outlet}, {day(when)} — {articles(n)}",
     )
 
 

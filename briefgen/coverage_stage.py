@@ -206,15 +206,14 @@ def site_coverage(
     progress: Progress | None = None,
 ) -> Coverage:
     """The coverage of the site's stories, for `build()`; `digests` hash each entry's file."""
-    ui = i18n.strings(config.language)
     return coverage_stage(
         story_members(site),
         site.entries,
         lambda entry: digests[entry.path],
         lambda entry: paragraphs_from_html(bodies[entry.path].html),
         cache,
-        unnamed=ui["unnamed_outlet"],
-        others=ui["other_outlets"],
+        unnamed=i18n.unnamed_outlet(config.language),
+        others=i18n.translations(config.language).gettext("Other outlets"),
         recognizer=recognizer_for(os.environ),
         mapper=lambda job, items: ordered_map(job, items, progress),
     )

@@ -1,200 +1,107 @@
-"""UI strings in French and English, and dates written in a language.
+"""The theme's words from gettext catalogs, and dates written in a language.
 
-The theme's words come from here, chosen by the site's language; dates are
-written in the entry's language with babel ("14 septembre 2023").
+The UI strings live in `.po` catalogs inside the package
+(`briefgen/locales/<lang>/LC_MESSAGES/messages.po`), extracted by Babel from
+the templates and the code (see `babel.cfg` and the README). A catalog is
+compiled in memory the first time a build asks for it, so a translator adds
+a language by adding a folder: no code changes, no compile step. Plural
+rules come from the catalog's `Plural-Forms` header, written by Babel.
+Dates are written with Babel ("14 septembre 2023").
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "skip": "Skip to content",
-        "home": "Briefing",
-        "latest": "Latest coverage",
-        "stories": "Main stories",
-        "topics": "Topics",
-        "topic": "Topic",
-        "dates": "Timeline",
-        "sources": "Sources",
-        "source": "Source",
-        "tags": "Tags",
-        "search": "Search",
-        "feed": "Atom feed",
-        "read_original": "Read the original",
-        "at": "at",
-        "by": "By",
-        "published": "Published",
-        "same_story": "More coverage of this story",
-        "uncategorised": "Uncategorised",
-        "unknown_source": "Unknown outlet",
-        "all_topics": "All topics",
-        "all_sources": "All sources",
-        "all_tags": "All tags",
-        "all_dates": "Full timeline",
-        "not_found": "Page not found",
-        "not_found_text": "This page does not exist or has moved.",
-        "back_home": "Back to the briefing",
-        "article_one": "article",
-        "article_many": "articles",
-        "outlet_one": "outlet",
-        "outlet_many": "outlets",
-        "entries_of_day": "Articles of",
-        "navigation": "Main navigation",
-        "breadcrumb": "Breadcrumb",
-        "words": "words",
-        "site_feed": "Feed of the whole briefing",
-        "previous_day": "Previous day",
-        "next_day": "Next day",
-        "empty": "Nothing here yet.",
-        "on": "on",
-        "page": "Page",
-        "pages": "Pages",
-        "older_entries": "Older articles",
-        "newer_entries": "Newer articles",
-        "story": "Story",
-        "story_list": "Stories",
-        "all_stories": "All stories",
-        "story_data": "Data (JSON)",
-        "covered_by": "Covered by",
-        "coverage": "Coverage",
-        "also_published_by": "Also published by",
-        "older_stories": "Older stories",
-        "newer_stories": "Newer stories",
-        "tag": "Tag",
-        "no_original": "no link to the original article",
-        "from_unknown": "from unknown outlets",
-        "same_day": "The same day",
-        "previous_article": "Previous article",
-        "next_article": "Next article",
-        "day_one": "day",
-        "day_many": "days",
-        "without_articles": "without articles",
-        "original_at": "Original",
-        "quotes": "Who said what",
-        "speaker_unnamed": "Speaker not named",
-        "named": "People, places, organisations",
-        "kind_person": "People",
-        "kind_place": "Places",
-        "kind_organisation": "Organisations",
-        "kind_other": "Also named",
-        "also_in": "also in",
-        "attention": "Coverage over time",
-        "attention_title": "Articles per day by outlet",
-        "attention_table": "Articles per day by outlet",
-        "attention_desc": (
-            "{articles} from {outlets}, {first} to {last}; busiest day {peak} ({peak_count})."
-        ),
-        "unnamed_outlet": "Unnamed outlet",
-        "other_outlets": "Other outlets",
-        "week_of": "week of",
-        "total": "Total",
-    },
-    "fr": {
-        "skip": "Aller au contenu",
-        "home": "Briefing",
-        "latest": "Dernières publications",
-        "stories": "Sujets principaux",
-        "topics": "Thèmes",
-        "topic": "Thème",
-        "dates": "Chronologie",
-        "sources": "Sources",
-        "source": "Source",
-        "tags": "Mots-clés",
-        "search": "Recherche",
-        "feed": "Flux Atom",
-        "read_original": "Lire l’article original",
-        "at": "à",
-        "by": "Par",
-        "published": "Publié le",
-        "same_story": "Autres articles sur ce sujet",
-        "uncategorised": "Non classé",
-        "unknown_source": "Média inconnu",
-        "all_topics": "Tous les thèmes",
-        "all_sources": "Toutes les sources",
-        "all_tags": "Tous les mots-clés",
-        "all_dates": "Toute la chronologie",
-        "not_found": "Page introuvable",
-        "not_found_text": "Cette page n’existe pas ou a été déplacée.",
-        "back_home": "Retour au briefing",
-        "article_one": "article",
-        "article_many": "articles",
-        "outlet_one": "média",
-        "outlet_many": "médias",
-        "entries_of_day": "Articles du",
-        "navigation": "Navigation principale",
-        "breadcrumb": "Fil d’Ariane",
-        "words": "mots",
-        "site_feed": "Flux de tout le briefing",
-        "previous_day": "Jour précédent",
-        "next_day": "Jour suivant",
-        "empty": "Rien pour l’instant.",
-        "on": "le",
-        "page": "Page",
-        "pages": "Pages",
-        "older_entries": "Articles plus anciens",
-        "newer_entries": "Articles plus récents",
-        "story": "Sujet",
-        "story_list": "Sujets",
-        "all_stories": "Tous les sujets",
-        "story_data": "Données (JSON)",
-        "covered_by": "Couvert par",
-        "coverage": "Couverture",
-        "also_published_by": "Également publié par",
-        "older_stories": "Sujets plus anciens",
-        "newer_stories": "Sujets plus récents",
-        "tag": "Mot-clé",
-        "no_original": "pas de lien vers l’article original",
-        "from_unknown": "de média inconnu",
-        "same_day": "Le même jour",
-        "previous_article": "Article précédent",
-        "next_article": "Article suivant",
-        "day_one": "jour",
-        "day_many": "jours",
-        "without_articles": "sans article",
-        "original_at": "Original",
-        "quotes": "Qui a dit quoi",
-        "speaker_unnamed": "Auteur non nommé",
-        "named": "Personnes, lieux, organisations",
-        "kind_person": "Personnes",
-        "kind_place": "Lieux",
-        "kind_organisation": "Organisations",
-        "kind_other": "Également cités",
-        "also_in": "aussi dans",
-        "attention": "La couverture dans le temps",
-        "attention_title": "Articles par jour et par média",
-        "attention_table": "Articles par jour et par média",
-        "attention_desc": (
-            "{articles} de {outlets}, du {first} au {last}\u202f; "
-            "jour le plus suivi\u00a0: {peak} ({peak_count})."
-        ),
-        "unnamed_outlet": "Média non précisé",
-        "other_outlets": "Autres médias",
-        "week_of": "semaine du",
-        "total": "Total",
-    },
-}
+from briefgen.diagnostics import Diagnostic, warning
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+DOMAIN = "messages"
+# The language of the msgids: the theme falls back to it.
+SOURCE_LANGUAGE = "en"
+
+
+def catalog_path(code: str) -> Path:
+    return LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=1)
+def available() -> tuple[str, ...]:
+    """The languages that have a catalog, sorted: ('de', 'en', 'es', 'fr')."""
+    if not LOCALES.is_dir():
+        return ()
+    return tuple(sorted(p.name for p in LOCALES.iterdir() if catalog_path(p.name).is_file()))
+
+
+def catalog_language(lang: str) -> str | None:
+    """The catalog for a BCP 47 tag: 'pt-BR' -> 'pt_BR' if present, else 'pt'; None without."""
+    parts = lang.replace("_", "-").split("-")
+    candidates = [f"{parts[0].lower()}_{parts[1].upper()}"] if len(parts) > 1 else []
+    candidates.append(parts[0].lower())
+    return next((code for code in candidates if code in available()), None)
 
 
 def ui_language(lang: str) -> str:
-    """The UI table for a language tag: 'fr-CA' -> 'fr'; unknown -> 'en'."""
-    base = lang.split("-")[0].lower()
-    return base if base in STRINGS else "en"
+    """The language the theme's words are written in for `lang`: its catalog's, else English."""
+    return catalog_language(lang) or SOURCE_LANGUAGE
 
 
-def strings(lang: str) -> dict[str, str]:
-    return STRINGS[ui_language(lang)]
+@lru_cache(maxsize=16)
+def translations(lang: str) -> Translations:
+    """The compiled catalog of `lang`'s UI language (English when it has none)."""
+    code = ui_language(lang)
+    with catalog_path(code).open("rb") as source:
+        catalog = read_po(source, locale=code, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
 
-def plural(lang: str, count: int, one: str, many: str) -> str:
-    """French counts 0 and 1 as singular; English only 1."""
-    singular = count <= 1 if ui_language(lang) == "fr" else count == 1
-    return one if singular else many
+def uncategorised(lang: str) -> str:
+    """The display name of the topic of entries that name none: 'Non classé' / 'Uncategorised'."""
+    return translations(lang).gettext("Uncategorised")
+
+
+def unknown_source(lang: str) -> str:
+    """The name of the outlet of entries that name none: 'Média inconnu' / 'Unknown outlet'."""
+    return translations(lang).gettext("Unknown outlet")
+
+
+def unnamed_outlet(lang: str) -> str:
+    """The chart's name for articles without an outlet: 'Média non précisé' / 'Unnamed outlet'."""
+    return translations(lang).gettext("Unnamed outlet")
+
+
+def missing_catalog(lang: str, origin: str) -> Diagnostic | None:
+    """A warning when the site's language has no UI catalog: the theme falls back to English."""
+    if catalog_language(lang) is not None:
+        return None
+    have = ", ".join(available())
+    return warning(
+        origin,
+        0,
+        f"no UI catalog for {lang[:20]!r} (catalogs: {have}); the theme's words are in English",
+        field="language",
+    )
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of the language `code` in the language `lang`: 'fr' in 'de' -> 'Französisch'."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(locale(lang))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name or code
 
 
 @lru_cache(maxsize=64)

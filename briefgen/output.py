@@ -69,6 +69,12 @@ class Writer:
         self.records[relative] = Output(signature, digest, MISSING)
         self.written.append(relative)
 
+    def current(self, relative: str) -> Path:
+        """Where the bytes of `relative` are now: the staging folder if written, else the output."""
+        if relative in self.written and self._staging is not None:
+            return self._staging.folder / relative
+        return self.output / relative
+
     def finish(self) -> dict[str, Output]:
         """Swap in the new site if anything changed; the records of what is now on disk."""
         self.removed = sorted(self.previous.keys() - self.records.keys())

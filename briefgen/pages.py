@@ -72,6 +72,7 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
         *_sitemaps(site),
         Page("robots.txt", "robots.txt", {}),
         Page("dates/", "timeline.html", {"site": site}, every),
+        Page("search/", "search.html", {"site": site}, every),
     ]
     pages.extend(_article_pages(site))
     pages.extend(_story_pages(site, config, coverage))

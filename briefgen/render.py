@@ -11,12 +11,13 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 import jinja2
-import markupsafe
 from babel.dates import format_date
+from markupsafe import Markup
 
-from briefgen import i18n, markdown, typography, urls
+from briefgen import i18n, markdown, search, typography, urls
 from briefgen.bodies import Body, Damaged, summary_of
 from briefgen.config import Config
 from briefgen.coverage_render import coverage_globals
@@ -61,16 +62,22 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations(config.language), newstyle=True
     )
     linker = urls.Linker(config.base_url, config.base_path)
     md = markdown.make_parser(unsafe_html=config.unsafe_html)  # the editors' pages of stories
-    lang = config.language
-    ui = i18n.strings(config.language)
-    special = fixed_slugs(ui["uncategorised"], ui["unknown_source"])
+    ui_lang = i18n.ui_language(config.language)
+    uncategorised = i18n.uncategorised(config.language)
+    special = fixed_slugs(uncategorised, i18n.unknown_source(config.language))
     env.globals.update(
         config=config,
         lang=config.language,
-        t=ui,
+        ui_lang=ui_lang,
+        line_lang=lambda code: code if i18n.catalog_language(code) else ui_lang,
+        translate=_translate,
         link=linker.link,
         absolute=linker.absolute,
         route_of=route_of,
@@ -79,37 +86,51 @@ def make_environment(
             urls.group_route(kind, group_slug(kind, name, special))
         ),
         absolute_to=lambda item: linker.absolute(route_of(item)),
+        uncategorised=uncategorised,
+        unknown_source=i18n.unknown_source(config.language),
+        result_counts=search.result_counts,
         body=lambda entry: shown[entry.path],
         summary=lambda entry: summary_of(entry, shown),
-        count=lambda n, one, many: f"{n}\u00a0{ui[one] if _one(config.language, n) else ui[many]}",
         **coverage_globals(config, linker.link, coverage),
     )
     env.filters.update(
-        long_date=_long_date,
-        full_date=_full_date,
-        month_name=lambda value, lang=config.language: i18n.month_name(
+        long_date=lambda value, lang=ui_lang: _long_date(value, lang),
+        full_date=lambda value, lang=ui_lang: _full_date(value, lang),
+        month_name=lambda value, lang=ui_lang: i18n.month_name(
             _calendar_day(value, "month_name"), lang
         ),
-        # times are shown in the site's zone and language, as its days are counted
-        short_time=lambda entry: i18n.short_time(entry.date.astimezone(config.zone), lang),
+        # times are shown in the site's zone, as its days are counted, in the page's language
+        short_time=lambda entry, lang=ui_lang: i18n.short_time(
+            entry.date.astimezone(config.zone), lang
+        ),
         iso=_iso,
         atom_date=_atom_date,
         slug=slugify,
         by_day=by_day,
-        date_time=lambda entry: _date_time(entry, config.zone, lang),
+        date_time=lambda entry, lang=ui_lang: _date_time(entry, config.zone, lang),
         utc_offset=lambda entry: _utc_offset(entry, config.zone),
         zone=lambda entry: _zone_label(entry, config.zone),
         typo=typography.french_spacing,
         typo_html=typography.french_spacing_html,
         beyond_title=typography.summary_beyond_title,
-        short_day=lambda value, lang=config.language: _short_day(value, lang),
-        markdown=lambda text: markupsafe.Markup(markdown.render(md, text).html),
+        short_day=lambda value, lang=ui_lang: _short_day(value, lang),
+        language_name=lambda code, lang=ui_lang: i18n.language_name(code, lang),
+        markdown=lambda text: Markup(markdown.render(md, text).html),
     )
     return env
 
 
-def _one(lang: str, n: int) -> bool:
-    return i18n.plural(lang, n, "1", "n") == "1"
+@jinja2.pass_context
+def _translate(context: jinja2.runtime.Context, lang: str, message: str, **values: Any) -> str:
+    """`translate(entry.lang, "Published on %(date)s", date=…)`: a UI string in another language.
+
+    For the lines of a page written in the language of an entry rather than
+    the site's; like Jinja's newstyle `_()`, values are escaped unless Markup.
+    """
+    text = i18n.translations(lang).gettext(message)
+    if context.eval_ctx.autoescape:
+        return Markup(text) % values
+    return text % values if values else text
 
 
 def _calendar_day(value: object, name: str) -> date:
@@ -123,10 +144,10 @@ def _calendar_day(value: object, name: str) -> date:
     raise TypeError(f"the {name} filter expects an entry, a day or a date, got {quote(value)}")
 
 
-def _long_date(value: object, lang: str | None = None) -> str:
+def _long_date(value: object, lang: str) -> str:
     if isinstance(value, Entry):
-        return i18n.long_date(value.date.date(), lang or value.lang)
-    return i18n.long_date(_calendar_day(value, "long_date"), lang or "en")
+        return i18n.long_date(value.date.date(), lang)
+    return i18n.long_date(_calendar_day(value, "long_date"), lang)
 
 
 def _full_date(value: object, lang: str) -> str:
@@ -146,7 +167,8 @@ def _atom_date(value: Entry) -> str:
 
 
 def _date_time(entry: Entry, zone: tzinfo, lang: str) -> str:
-    """'14 septembre 2023, 16:50' in the site's zone and language; the date alone without a time."""
+    """'14 septembre 2023, 16:50' in the site's zone and `lang` (the page's); the date alone
+    without a time."""
     if not entry.has_time:
         return i18n.long_date(entry.date.date(), lang)
     moment = entry.date.astimezone(zone)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen import search
 from briefgen.build import BuildResult, build
 from briefgen.cache import Cache, cache_file, load_cache
 from briefgen.config import CONFIG_FILE, Config, read_config
@@ -32,6 +33,10 @@ from briefgen.serve_http import Hub as Hub
 from briefgen.serve_http import PreviewServer as PreviewServer
 from briefgen.sources import stamp
 from briefgen.watch import Watcher
+
+
+def _pages(paths: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(path for path in paths if not path.startswith(search.PREFIX))
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,18 @@ class Outcome:
 
     @property
     def written(self) -> tuple[str, ...]:
-        return self.result.written if self.result is not None else ()
+        """The files this build changed; the search index, which comes in later, aside."""
+        return _pages(self.result.written) if self.result is not None else ()
 
     @property
     def removed(self) -> tuple[str, ...]:
-        return self.result.removed if self.result is not None else ()
+        return _pages(self.result.removed) if self.result is not None else ()
+
+    @property
+    def searched(self) -> bool:
+        """Whether this build published a new search index (built in the background)."""
+        changed = self.result.written + self.result.removed if self.result is not None else ()
+        return any(path.startswith(search.PREFIX) for path in changed)
 
     @property
     def rendered(self) -> int:
@@ -105,6 +117,9 @@ class Preview:
         self.config = config
         self.drafts = drafts
         self.cache = Cache()  # what the builds of this preview remember, in memory
+        # the search index is rebuilt in the background: an edit is served at once, and
+        # when the index is ready a build publishes it (the search page has it on reload)
+        self.indexer = search.BackgroundIndexer(self._search_ready)
         self._notes: list[Diagnostic] = []  # the cache's warnings, shown with the first build
         self._entries = (0, 0)
         try:
@@ -116,6 +131,11 @@ class Preview:
         self.watcher: Watcher | None = None
         self._thread: threading.Thread | None = None
         self._failed = False
+
+    def _search_ready(self) -> None:
+        """Called from the indexing thread: ask the watching loop for one more build."""
+        if self.watcher is not None:
+            self.watcher.changes.put(self.output)
 
     def _base_path(self) -> str:
         return self.config.base_path
@@ -197,7 +217,12 @@ class Preview:
         self.config = config
         try:
             result = build(
-                config, out=self.output, drafts=self.drafts, replace=True, cache=self.cache
+                config,
+                out=self.output,
+                drafts=self.drafts,
+                replace=True,
+                cache=self.cache,
+                indexing=self.indexer,
             )
         except BriefgenError as exc:
             return Outcome(errors=tuple(d for d in exc.diagnostics if d.is_error))
@@ -217,9 +242,10 @@ class Preview:
         return Outcome(result)
 
     def close(self) -> None:
-        """Stop watching and serving, close the streams, remove the temporary folder."""
+        """Stop watching, indexing and serving, close the streams, remove the temporary folder."""
         if self.watcher is not None:
             self.watcher.stop()
+        self.indexer.close()
         self.hub.close()
         if self._thread is not None:
             self.server.shutdown()

@@ -214,6 +214,11 @@ class Staging:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
+    @property
+    def folder(self) -> Path:
+        """The staging folder, holding what was added so far."""
+        return self._root()
+
     def _root(self) -> Path:
         if self.root is None:
             raise RuntimeError("Staging is not open")

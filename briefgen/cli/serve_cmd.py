@@ -90,6 +90,9 @@ def report(console: Console, done: Rebuild, *, first: bool) -> None:
         return
     changed = len(outcome.written) + len(outcome.removed)
     if changed == 0 and not done.recovered:
+        if outcome.searched:
+            console.detail(f"Search index updated ({elapsed})")
+            return
         console.detail(f"No output changed ({outcome.rendered} pages rendered, {elapsed})")
         return
     fixed = "fixed, " if done.recovered else ""

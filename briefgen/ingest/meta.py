@@ -281,7 +281,10 @@ def _page_url(root: Any, ld: dict[str, Any], base: str) -> str:
         _ld_text(ld.get("mainEntityOfPage")),
         base,
     ):
-        absolute = urljoin(base, candidate) if candidate and base else candidate
+        try:
+            absolute = urljoin(base, candidate) if candidate and base else candidate
+        except ValueError:  # not a URL at all ('http://[::1' is an unclosed IPv6 host)
+            continue
         if re.match(r"https?://[^/\s]+", absolute, re.IGNORECASE):
             return absolute
     return ""

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.i18n import STRINGS
+from briefgen import i18n
 from tests.e2e.browser import launch_chromium, require_chromium
 from tests.e2e.tools import build_project
 
@@ -90,8 +90,7 @@ def test_the_story_chart_table_counts_the_articles_of_its_timeline(
             if n:
                 counted[(outlet, day)] = n
     # the timeline calls an entry without an outlet "unknown", the chart "not given"
-    ui = STRINGS["fr"]
-    rename = {ui["unknown_source"]: ui["unnamed_outlet"]}
+    rename = {i18n.unknown_source("fr"): i18n.unnamed_outlet("fr")}
     listed = Counter((rename.get(o, o), day) for o, day in page.evaluate(TIMELINE))
     assert counted == listed
     assert sum(listed.values()) == 5

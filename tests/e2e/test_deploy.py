@@ -97,7 +97,15 @@ def user_state(root: Path) -> tuple[str, ...]:
 def remote_files(root: Path, ref: str) -> dict[str, str]:
     remote = root.parent / "remote.git"
     names = git(remote, "ls-tree", "-r", "-z", "--name-only", ref).split("\0")
-    return {name: git(remote, "show", f"{ref}:{name}") for name in names if name}
+    return {name: show(remote, f"{ref}:{name}") for name in names if name}
+
+
+def show(cwd: Path, spec: str) -> str:
+    """A file of a commit as text; a binary one (the search index is gzipped) with U+FFFD."""
+    done = subprocess.run(
+        ["git", "show", spec], cwd=cwd, env=env(), capture_output=True, check=True
+    )
+    return done.stdout.decode("utf-8", "replace")
 
 
 def commits(root: Path, ref: str = "gh-pages") -> list[list[str]]:

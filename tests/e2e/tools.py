@@ -114,10 +114,16 @@ def tiny_png() -> bytes:
     )
 
 
-def build_project(project: Path, out: Path, *, stress: bool = False) -> Path:
-    """The seed briefing (with the stress entries if asked) in `project`, built into `out`."""
+def build_project(
+    project: Path, out: Path, *, stress: bool = False, extra: dict[str, str] | None = None
+) -> Path:
+    """The seed briefing (with the stress entries if asked, and `extra` files) in `project`,
+    built into `out`."""
     require_seed_content()
     copy_seed_project(project)
+    for name, text in (extra or {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
     if stress:
         for name, text in STRESS_ENTRIES.items():
             path = project / name

@@ -1,0 +1,347 @@
+"""Full-text search: a Pagefind index of the article pages, searched in the browser, offline.
+
+Pagefind (PyPI `pagefind[bin]`, whose wheel ships the binary) reads the
+article pages of a built site, one index per language taken from each page's
+`lang` so that stemming fits it (French "coopérations" finds "coopération"),
+and writes a bundle of static files under `pagefind/` that the search page
+loads. Only article pages are indexed: they mark their text with
+`data-pagefind-body` and carry their filters (topic, outlet, language, story)
+and result fields (date, outlet) as `data-pagefind-*` attributes.
+
+The bundle does not depend on the base path (the search page tells Pagefind
+where the site lives), and Pagefind writes the same bytes for the same pages;
+`index_key` names the input, so a build reuses the previous bundle while no
+article page changed. Pagefind writes filters in a random order; `search_bundle`
+sorts them, so the same pages give the same bytes (tests/unit/test_search.py).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
+
+from babel import Locale
+
+from briefgen.diagnostics import BriefgenError, error
+from briefgen.i18n import translations, ui_language
+from briefgen.search_bundle import BundleFormatError, canonical
+
+FOLDER = "pagefind"
+PREFIX = FOLDER + "/"  # of every output file of the index
+ORIGIN = "search index"  # what messages call those files
+ARTICLES = "articles/*/index.html"
+# Parts of the Pagefind bundle that the theme's search page never loads: its ready-made UIs.
+UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
+PR_SET_PDEATHSIG = 1  # prctl(2)
+TIMEOUT = 1800  # seconds: 10 000 pages take 45 s of CPU time, minutes on a busy machine
+
+
+class Stop(Protocol):
+    """What stops a background run: a `threading.Event`, or several."""
+
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The Pagefind bundle: output path (`pagefind/…`) -> bytes, and what it indexed."""
+
+    files: dict[str, bytes]
+    pages: int
+    key: str
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable: `$BRIEFGEN_PAGEFIND`, else the one of the `pagefind-bin` wheel."""
+    named = os.environ.get("BRIEFGEN_PAGEFIND")
+    if named:
+        return Path(named)
+    try:
+        from pagefind_bin import get_executable
+
+        return Path(get_executable())
+    except (ImportError, FileNotFoundError) as exc:
+        raise BriefgenError(
+            f"the search index needs Pagefind ({exc}); install it with "
+            "`python -m pip install 'pagefind[bin]'`"
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def pagefind_version() -> str:
+    """Pagefind's version, part of the index's key: from the wheel's metadata (no process
+    started, so that a build with nothing to index stays quick), else from the binary."""
+    if not os.environ.get("BRIEFGEN_PAGEFIND"):
+        try:
+            return "pagefind " + metadata.version("pagefind-bin")
+        except metadata.PackageNotFoundError:
+            pass
+    result = _run([str(pagefind_binary()), "--version"], Path.cwd())
+    return result.stdout.strip()
+
+
+def index_key(pages: Iterable[tuple[str, bytes]], version: str) -> str:
+    """A digest of what the index reads: the article pages (paths, and bytes or a digest of
+    them, such as the build's records of its outputs) and Pagefind's version."""
+    digest = hashlib.sha256(version.encode())
+    for path, data in sorted(pages):
+        digest.update(f"\0{path}\0{hashlib.sha256(data).hexdigest()}".encode())
+    return digest.hexdigest()
+
+
+def is_article(relative: str) -> bool:
+    """Whether an output path is one of the pages the index reads."""
+    parts = relative.split("/")
+    return len(parts) == 3 and parts[0] == "articles" and parts[2] == "index.html"
+
+
+def digest_file(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").digest()
+
+
+def article_pages(site: Path) -> list[tuple[str, bytes]]:
+    """The indexed pages of a built site: `(output path, bytes)`, sorted."""
+    return sorted(
+        (path.relative_to(site).as_posix(), path.read_bytes()) for path in site.glob(ARTICLES)
+    )
+
+
+def index_site(site: Path, *, key: str = "", stop: Stop | None = None) -> SearchIndex:
+    """Index the article pages of the built site in `site`; nothing is written into it."""
+    paths = sorted(site.glob(ARTICLES))
+    if not key:
+        pages = ((p.relative_to(site).as_posix(), digest_file(p)) for p in paths)
+        key = index_key(pages, pagefind_version())
+    if not paths:  # Pagefind refuses a site without pages; the search page says it is empty
+        return SearchIndex(files={}, pages=0, key=key)
+    with tempfile.TemporaryDirectory(prefix="briefgen-search-", ignore_cleanup_errors=True) as temp:
+        bundle = Path(temp) / FOLDER
+        command = [str(pagefind_binary()), "--site", str(site), "--glob", ARTICLES]
+        _run([*command, "--output-path", str(bundle), "--quiet"], site, stop)
+        files = {
+            f"{FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file() and not path.name.startswith(UNUSED_PREFIXES)
+        }
+    try:
+        files = canonical(files)
+    except (BundleFormatError, OSError, EOFError, KeyError, ValueError) as exc:
+        raise BriefgenError(
+            [error(FOLDER, 0, f"cannot make Pagefind's index deterministic: {exc}", code="search")]
+        ) from None
+    return SearchIndex(files=files, pages=len(paths), key=key)
+
+
+def _run(
+    command: list[str], cwd: Path, stop: Stop | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run Pagefind; in the background (`stop` given) at the lowest CPU priority, on one
+    thread, and killed as soon as `stop` is set."""
+    background = stop is not None
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"} if background else None
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_lowest_priority if background else None,
+        )
+    except OSError as exc:
+        raise BriefgenError([error(FOLDER, 0, f"Pagefind failed: {exc}", code="search")]) from None
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            out, err = process.communicate(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if (stop is not None and stop.is_set()) or time.monotonic() > deadline:
+                process.kill()
+                process.communicate()
+                why = "stopped" if stop is not None and stop.is_set() else f"over {TIMEOUT} s"
+                raise BriefgenError(
+                    [error(FOLDER, 0, f"Pagefind failed: {why}", code="search")]
+                ) from None
+    if process.returncode != 0:
+        last = (err or out).strip().splitlines()[-1:] or ["no output"]
+        raise BriefgenError(
+            [error(FOLDER, 0, f"Pagefind failed ({process.returncode}): {last[0]}", code="search")]
+        )
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def _lowest_priority() -> None:
+    """In the Pagefind process of a background run: yield the CPU to the preview, and die with
+    it (Linux's parent-death signal), so that a preview killed outright leaves no Pagefind."""
+    os.nice(19)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def result_counts(lang: str) -> dict[str, str]:
+    """The "N results" sentence for each CLDR plural category of the UI language, for the page's
+    script (which picks one with `Intl.PluralRules`): {"one": "%(num)d result for …", …}."""
+    catalog = translations(lang)
+    rule = Locale.parse(ui_language(lang)).plural_form
+    forms: dict[str, str] = {}
+    for number in (0, 1, 2, 3, 5, 11, 21, 100, 1_000_000):
+        category = rule(number)
+        if category not in forms:
+            forms[category] = catalog.ngettext(
+                "%(num)d result for “%(query)s”", "%(num)d results for “%(query)s”", number
+            )
+    return forms
+
+
+def snapshot(pages: Mapping[str, Path], folder: Path) -> None:
+    """Hard-link (or copy) the article pages `pages` (output path -> file) into `folder`,
+    so that Pagefind can read them while the output folder moves on. Links are safe because
+    briefgen never writes into an existing file: it moves a new one over it."""
+    for relative, source in sorted(pages.items()):
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or no hard links here
+            shutil.copyfile(source, target)
+
+
+def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
+    """Index the article pages `pages` (output path -> file), wherever they are now."""
+    with tempfile.TemporaryDirectory(prefix="briefgen-pages-") as temp:
+        snapshot(pages, Path(temp))
+        return index_site(Path(temp), key=key)
+
+
+class Indexing(Protocol):
+    """How a build gets the index of `key`: now, or None while it is being made."""
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None: ...
+
+
+class Synchronous:
+    """How `briefgen build` indexes: at once, when the article pages changed."""
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
+        return index_pages(pages(), key)
+
+
+class BackgroundIndexer:
+    """Indexes in a thread of its own, for the live preview: an edit is served at once and
+    the search catches up (its page works after the next reload).
+
+    `request(key, pages)` snapshots the pages (hard links, quick) and indexes
+    them unless that key is already done or under way; `ready(key)` gives the
+    index once it is built. `on_ready` is called (from the indexing thread)
+    when an index is done, so that the preview builds again and publishes it.
+    Only the newest request is kept: a burst of edits indexes once after it.
+    """
+
+    def __init__(self, on_ready: Callable[[], None]) -> None:
+        self._on_ready = on_ready
+        self._lock = threading.Lock()
+        self._done: SearchIndex | None = None
+        self._wanted: tuple[str, Path, tempfile.TemporaryDirectory[str]] | None = None
+        self._busy = ""
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()  # the preview closes
+        self._stale = threading.Event()  # the run under way was overtaken by a newer request
+        self.failure = ""  # the last indexing error, shown by the preview
+
+    def ready(self, key: str) -> SearchIndex | None:
+        with self._lock:
+            return self._done if self._done is not None and self._done.key == key else None
+
+    def request(self, key: str, pages: Mapping[str, Path]) -> None:
+        with self._lock:
+            if (
+                self._stop.is_set()
+                or self._busy == key
+                or (self._done is not None and self._done.key == key)
+            ):
+                return
+            if self._wanted is not None and self._wanted[0] == key:
+                return
+            temp = tempfile.TemporaryDirectory(prefix="briefgen-pages-", ignore_cleanup_errors=True)
+            snapshot(pages, Path(temp.name))
+            if self._wanted is not None:
+                self._wanted[2].cleanup()
+            self._wanted = (key, Path(temp.name), temp)
+            self._stale.set()  # a run under way indexes pages that are gone: stop it
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, daemon=True)
+                self._thread.start()
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
+        """The index of `key` if it is ready; else None, and it is asked for."""
+        done = self.ready(key)
+        if done is None:
+            self.request(key, pages())
+        return done
+
+    def close(self) -> None:
+        """Stop: kill a Pagefind run under way, drop what was asked, remove the snapshots."""
+        self._stop.set()
+        with self._lock:
+            wanted, self._wanted = self._wanted, None
+        if wanted is not None:
+            wanted[2].cleanup()
+        self.wait(10)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the work asked for so far is done (for tests and benchmarks)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if self._wanted is None:
+                    self._busy = ""
+                    return
+                key, folder, temp = self._wanted
+                self._wanted, self._busy = None, key
+                stop = EitherEvent(self._stop, self._stale)
+                self._stale.clear()
+            try:
+                index = index_site(folder, key=key, stop=stop)
+            except BriefgenError as exc:
+                if not stop.is_set():
+                    self.failure = "; ".join(str(d) for d in exc.diagnostics)
+                continue
+            finally:
+                temp.cleanup()
+            with self._lock:
+                self._done, self.failure = index, ""
+                overtaken = self._wanted is not None
+            if not overtaken and not self._stop.is_set():
+                self._on_ready()
+
+
+class EitherEvent:
+    """Set when either of two events is: what stops one background run."""
+
+    def __init__(self, first: threading.Event, second: threading.Event) -> None:
+        self.events = (first, second)
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
