@@ -7,18 +7,19 @@ stress entries (an English one among them), so every kind of page has content.
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.browser import launch_chromium, require_chromium
+from tests.e2e.browser import (
+    chromium_browser,
+    first_route,
+    serve_folder,
+)
 from tests.e2e.tools import build_project
 
 pytestmark = pytest.mark.e2e
@@ -56,11 +57,6 @@ def axe_source() -> str:
     pytest.skip(reason)
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("a11y")
@@ -70,29 +66,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
-
-
-def first(site: Path, pattern: str) -> str:
-    found = sorted(site.glob(pattern))
-    assert found, f"no page matches {pattern}"
-    return found[0].parent.relative_to(site).as_posix() + "/"
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +86,17 @@ def pages(site: Path) -> dict[str, str]:
         "topics": "topics/",
         "topic": "topics/diplomatie/",
         "topic, page 2": "topics/diplomatie/page/2/",
-        "tag": first(site, "tags/*/index.html"),
-        "source": first(site, "sources/*/index.html"),
+        "tag": first_route(site, "tags/*/index.html"),
+        "source": first_route(site, "sources/*/index.html"),
         "timeline": "dates/",
-        "year": first(site, "dates/[0-9]*/index.html"),
-        "month": first(site, "dates/*/[0-9]*/index.html"),
+        "year": first_route(site, "dates/[0-9]*/index.html"),
+        "month": first_route(site, "dates/*/[0-9]*/index.html"),
         "day": "dates/2023/09/14/",
         "search": "search/?q=coop%C3%A9ration",
         "search, no match": "search/?q=zzzyzzx",
         "404": "404.html",
         "stories": "stories/",
-        "story": first(site, "stories/*/index.html"),
+        "story": first_route(site, "stories/*/index.html"),
     }
 
 
