@@ -167,6 +167,16 @@ def _feed(
     return Page(route, "feed.xml", context, shown)
 
 
+def _pager(index: int, routes: list[str]) -> Pager:
+    """Where page `index` (from 0) of a list split over `routes` stands."""
+    return Pager(
+        number=index + 1,
+        total=len(routes),
+        newer=routes[index - 1] if index > 0 else "",
+        older=routes[index + 1] if index + 1 < len(routes) else "",
+    )
+
+
 def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
     """A topic, tag or outlet: its entries by day, `paginate` entries a page."""
     size = config.paginate
@@ -175,12 +185,7 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
     span = (item.entries[-1].day, item.entries[0].day)
     pages = []
     for index, chunk in enumerate(chunks):
-        pager = Pager(
-            number=index + 1,
-            total=len(chunks),
-            newer=routes[index - 1] if index > 0 else "",
-            older=routes[index + 1] if index + 1 < len(routes) else "",
-        )
+        pager = _pager(index, routes)
         context = {"group": item.summary, "entries": chunk, "pager": pager, "span": span}
         pages.append(Page(routes[index], "group.html", context, paths(chunk)))
     return pages
@@ -195,12 +200,7 @@ def _month_pages(month: Month, config: Config) -> list[Page]:
     routes = [route if n == 1 else f"{route}page/{n}/" for n in range(1, len(chunks) + 1)]
     pages = []
     for index, chunk in enumerate(chunks):
-        pager = Pager(
-            number=index + 1,
-            total=len(chunks),
-            newer=routes[index - 1] if index > 0 else "",
-            older=routes[index + 1] if index + 1 < len(routes) else "",
-        )
+        pager = _pager(index, routes)
         days = tuple(Day(day, tuple(items)) for day, items in by_day(chunk))
         context = {"month": month, "days": days, "pager": pager}
         pages.append(Page(routes[index], "month.html", context, paths(chunk)))
@@ -278,12 +278,7 @@ def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -
     routes = [urls.stories_page(number) for number in range(1, len(chunks) + 1)]
     pages = []
     for index, chunk in enumerate(chunks):
-        pager = Pager(
-            number=index + 1,
-            total=len(chunks),
-            newer=routes[index - 1] if index > 0 else "",
-            older=routes[index + 1] if index + 1 < len(routes) else "",
-        )
+        pager = _pager(index, routes)
         members = frozenset(e.path for story in chunk for e in _members(story))
         context = {"stories": chunk, "pager": pager}
         pages.append(Page(routes[index], "stories.html", context, members))
