@@ -88,6 +88,7 @@ def build(
     progress: Progress | None = None,
     cache: Cache | None = None,
     indexing: search.Indexing | None = None,
+    in_place: bool = False,
 ) -> BuildResult:
     """Build the whole site into `out` (default: the configured output folder).
 
@@ -97,6 +98,9 @@ def build(
     once by default, in the background for the preview. An
     existing output folder is replaced whole, so it must be one that briefgen
     built (it holds the `MARKER` file) or be empty, unless `replace`.
+    `in_place` writes the changed files into the output one by one instead
+    of swapping in a whole new folder: for the preview's private output only
+    (`output.Writer` says why).
     """
     started = time.perf_counter()
     output = (out or config.output_path).resolve()
@@ -106,10 +110,10 @@ def build(
     try:
         with OutputLock(output):
             try:
-                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
+                result = _pipeline(config, output, cache, drafts, strict, progress, indexing, in_place)
             except Damaged:  # the bodies' store: start again from nothing, once
                 notes.append(recover(cache))
-                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
+                result = _pipeline(config, output, cache, drafts, strict, progress, indexing, in_place)
     finally:
         if on_disk:
             save_cache(config.root, cache)
@@ -126,6 +130,7 @@ def _pipeline(
     strict: bool,
     progress: Progress | None,
     indexing: search.Indexing | None,
+    in_place: bool,
 ) -> BuildResult:
     """The stages, in order: a table of contents."""
     entries, warnings = read_content(
@@ -173,7 +178,9 @@ def _pipeline(
     env = make_environment(config, bodies, coverage)
     templates = Templates(env, dict(cache.templates))
     signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
-    writer = Writer(output, cache.outputs if cache.output == str(output) else {})
+    writer = Writer(
+        output, cache.outputs if cache.output == str(output) else {}, in_place=in_place
+    )
     try:
         rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):

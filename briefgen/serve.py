@@ -223,6 +223,7 @@ class Preview:
                 replace=True,
                 cache=self.cache,
                 indexing=self.indexer,
+                in_place=True,
             )
         except BriefgenError as exc:
             return Outcome(errors=tuple(d for d in exc.diagnostics if d.is_error))
