@@ -23,6 +23,11 @@ def story(item: Story) -> str:
     return f"stories/{item.slug}/"
 
 
+def story_page(item: Story, number: int) -> str:
+    """Page `number` of a story's list of articles: the story's own route for the first."""
+    return story(item) if number == 1 else f"{story(item)}page/{number}/"
+
+
 def story_feed(item: Story) -> str:
     return story(item) + "feed.xml"
 
