@@ -43,7 +43,9 @@ def test_french_page_metadata_and_markdown() -> None:
     assert article.tags == ("Kim Jong Un",)
     assert article.missing == ()
     body = article.body_markdown
-    assert body.startswith("Le décor n'avait rien d'anodin.")
+    # the standfirst leads the text (the article page does not show it twice)
+    assert body.startswith("Munitions contre technologie spatiale : les enjeux")
+    assert "correspondants.\n\nLe décor n'avait rien d'anodin." in body
     assert body.rstrip().endswith("selon l'agence officielle KCNA.")
     assert "\n\n## La carte spatiale\n\n" in body
     assert "**stocks considérables**" in body
