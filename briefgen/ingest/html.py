@@ -107,7 +107,15 @@ def html_to_article(
         declared=meta.declared,
     )
     modified = parse_iso(meta.modified, zone) if meta.modified else None
-    return replace(article, updated=modified) if modified != date_value else article
+    return replace(article, updated=modified) if _later(modified, date_value) else article
+
+
+def _later(modified: DateValue | None, published: DateValue | None) -> bool:
+    """Whether a page's modification date says more than its publication date."""
+    if modified is None or modified == published:
+        return False
+    both_times = isinstance(modified, datetime) and isinstance(published, datetime)
+    return not (both_times and modified < published)  # type: ignore[operator]
 
 
 def refuse_non_page(html: str) -> None:
