@@ -11,7 +11,8 @@
    trafilatura's text and more: trafilatura then dropped paragraphs of the
    article (a paragraph the page repeats, a block after a share widget…).
    It is also taken when trafilatura finds nothing: a short note on a page
-   of its own is still a text.
+   of its own is still a text. Inside it, what Readability's names call
+   furniture (`related`, `share`, `comment`… in a class or id) is left out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ KEEP_HIDDEN = frozenset(
 )  # hiding these hides no text
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 WORDS = re.compile(f"[{CJK}]|[^\\W{CJK}]+")  # a CJK character counts as a word
+# Readability.js's names of furniture, and of content that may hold such names
+UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer"
+    r"|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social"
+    r"|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
+    re.IGNORECASE,
+)
+MAYBE = re.compile(r"and|article|body|column|content|main|shadow", re.IGNORECASE)
 HOLDS = 0.95  # share of trafilatura's words the other candidate must hold to replace it
 MORE = 1.02  # … and at least this many times its words
 
@@ -61,7 +70,19 @@ def readability_html(root: Any) -> str:
     found = try_readability(deepcopy(root))
     if found is None or not len(found):
         return ""
+    for element in list(found.iter()):
+        if element is not found and _unlikely(element):
+            element.drop_tree()
     return str(etree.tostring(found, encoding="unicode"))
+
+
+def _unlikely(element: Any) -> bool:
+    """Readability's rule: a class or id naming furniture (related links, share buttons,
+    comments…), unless it also names the content."""
+    if not isinstance(element.tag, str) or element.getparent() is None:
+        return False
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(UNLIKELY.search(names)) and not MAYBE.search(names)
 
 
 def text_words(html: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.ingest.extract import prefer_other, text_words, visible_tree
+from briefgen.ingest.extract import prefer_other, readability_html, text_words, visible_tree
 from briefgen.ingest.html import html_to_article
 from briefgen.ingest.rules import build_rules
 
@@ -81,3 +81,21 @@ def test_a_short_note_without_title_takes_its_first_sentence_as_title() -> None:
     assert (
         article.body_markdown == "- Ferries resume on Friday. The strike is over, the union said.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "kept"),
+    [
+        ("class='jp-relatedposts'", False),
+        ("id='share-buttons' class='social'", False),
+        ("class='comment-list'", False),
+        ("class='related-content'", True),  # it also names the content
+        ("class='aside-note'", True),
+    ],
+)
+def test_the_second_opinion_leaves_out_furniture_by_name(names: str, kept: bool) -> None:
+    teaser = "Earlier this year the port authority published a plan for the ferries."
+    html = article_text([SENTENCE] * 3, f"<div {names}><p>{teaser}</p></div>")
+    candidate = readability_html(visible_tree(html))
+    assert "the new quay would be built" in candidate
+    assert ("port authority" in candidate) is kept
