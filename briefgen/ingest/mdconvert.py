@@ -45,7 +45,7 @@ def _blocks(element: lxml.html.HtmlElement, base_url: str) -> list[str]:
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = _inline(element, base_url)
         return [f"{'#' * int(tag[1])} {text}"] if text else []
-    if tag in ("ul", "ol"):
+    if tag in ("ul", "ol") and any(_tag(child) == "li" for child in element):
         return [_list(element, base_url, ordered=tag == "ol", indent="")]
     if tag == "blockquote":
         inner = _children_blocks(element, base_url)

@@ -127,6 +127,8 @@ def test_meta_tags_are_the_fallback() -> None:
         ("<script>x()</script><p>kept</p>", "kept\n"),
         # block children of a list item are lines, not words glued together
         ("<ul><li><h2>Tool</h2><p>Does <b>it</b>.</p></li></ul>", "- Tool\\\nDoes **it**.\n"),
+        # a list without items (an old way to indent) keeps its text
+        ("<p>a</p><ul><i>Quoted, <b>not</b> listed</i></ul>", "a\n\n*Quoted, **not** listed*\n"),
         # a line after a hard break opens no list and no heading
         (
             "<p>Ranks:<br>1. Finland<br>- Norway<br># x</p>",
