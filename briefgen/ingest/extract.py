@@ -12,7 +12,7 @@
    article (a paragraph the page repeats, a block after a share widget…).
    It is also taken when trafilatura finds nothing: a short note on a page
    of its own is still a text. Inside it, what Readability's names call
-   furniture (`related`, `share`, `comment`… in a class or id) is left out.
+   furniture (`related`, `social`, `comment`… in a class or id) is left out.
 """
 
 from __future__ import annotations
@@ -29,9 +29,7 @@ HIDDEN = (
     f"//*[@hidden or @aria-hidden='true' or contains({_STYLE}, 'display:none')"
     f" or contains({_STYLE}, 'visibility:hidden')]"
 )
-KEEP_HIDDEN = frozenset(
-    {"html", "head", "body", "math", "annotation"}
-)  # hiding these hides no text
+KEEP_HIDDEN = frozenset({"html", "head", "body"})  # the page itself is never dropped
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 WORDS = re.compile(f"[{CJK}]|[^\\W{CJK}]+")  # a CJK character counts as a word
 # Readability.js's names of furniture, and of content that may hold such names
