@@ -47,11 +47,8 @@ class Entry:
     @property
     def revised(self) -> Entry | None:
         """The entry as last updated, its `date` being `updated` (for the date filters and
-        macros), when that shows a change: not the same moment, not the same day given alone,
-        not before the publication."""
-        if self.updated is None or self.updated < self.date:
-            return None
-        if self.updated_has_time and self.has_time and self.updated == self.date:
+        macros), when that shows a change: after the publication, not its day given alone."""
+        if self.updated is None or self.updated <= self.date:
             return None
         if not self.updated_has_time and self.updated.date() == self.date.date():
             return None
