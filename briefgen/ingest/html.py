@@ -16,7 +16,7 @@ from briefgen.fields import local_day
 from briefgen.ingest.article import Article, IngestError
 from briefgen.ingest.blocks import block_text, clean_blocks
 from briefgen.ingest.dates import DateValue, parse_iso
-from briefgen.ingest.extract import prefer_other, readability_html, visible_tree
+from briefgen.ingest.extract import WORDS, prefer_other, readability_html, visible_tree
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.meta import PageMeta, page_meta
 from briefgen.ingest.names import (
@@ -35,8 +35,6 @@ MIN_WORDS = 40  # less main text than this is not an article (an index, a 404 pa
 NO_ARTICLE = "no article text found (expected an HTML page with a main article)"
 LINK_ENTRY = "no article text found: imported as a link entry (title, summary and link)"
 RECALL_BELOW = 150  # words: a shorter extraction is tried again favouring recall
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-WORDS = re.compile(f"[{CJK}]|[^\\W{CJK}]+")  # a CJK character counts as a word
 MARKER = re.compile(r"^(?:[-*+>]|\d{1,9}[.)])\s+")  # a list item's or quote's marker
 TEMPLATE_CODE = re.compile(r"\{\{[^{}\n]{0,200}\}\}")
 
@@ -133,8 +131,8 @@ def _extract(html: str, url: str) -> tuple[str, dict[str, str]]:
     holds the same text and more, or trafilatura found none (see `extract`).
     """
     root = visible_tree(html)
-    if root is None:
-        raise IngestError(NO_ARTICLE)
+    if root is None:  # nothing lxml can read: the page's metadata may still name an article
+        return "", {}
     main, document = _trafilatura(root, url, favor_recall=False)
     if len(WORDS.findall(main)) < RECALL_BELOW:
         again, other = _trafilatura(root, url, favor_recall=True)
