@@ -183,8 +183,12 @@ def _validate(
         moment = None
     else:
         moment = check.take("date", fields.when(data.get("date"), config.zone))
-    if data.get("updated") is not None:  # optional, written by import: checked, not shown yet
-        check.take("updated", fields.when(data.get("updated"), config.zone))
+    updated = None  # optional, written by import: the last modification
+    if data.get("updated") is not None:
+        updated = check.take("updated", fields.when(data.get("updated"), config.zone))
+    if updated is not None and moment is not None and updated[0] < moment[0]:
+        shown_date = _shown_when(moment)
+        check.warn("updated", f"before the entry's date (expected {shown_date} or later)")
     source = data.get("source")
     source_name, source_url = "", ""
     if isinstance(source, dict):
@@ -243,5 +247,13 @@ def _validate(
         story=story,
         draft=draft,
         body=body,
+        updated=updated[0] if updated else None,
+        updated_has_time=updated[1] if updated else False,
     )
     return entry, check.problems
+
+
+def _shown_when(moment: tuple[Any, bool]) -> str:
+    """A validated `date` as a message shows it: ISO 8601, the date alone without a time."""
+    value, has_time = moment
+    return str(value.isoformat() if has_time else value.date().isoformat())

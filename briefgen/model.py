@@ -7,7 +7,7 @@ outlet, a story); `Day` is one calendar day in the site's time zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -38,10 +38,27 @@ class Entry:
     story: str
     draft: bool
     body: str  # the Markdown of the body, as written: HTML is made by `briefgen.bodies`
+    updated: datetime | None = None  # last modified, when the file says: aware, like `date`
+    updated_has_time: bool = False
 
     @property
     def timestamp(self) -> float:
         return self.date.timestamp()
+
+    @property
+    def revised(self) -> Entry | None:
+        """The entry as last updated, its `date` being `updated` (for the date filters and
+        macros), when that shows a change: after the publication, not its day given alone."""
+        if self.updated is None or self.updated <= self.date:
+            return None
+        if not self.updated_has_time and self.updated.date() == self.date.date():
+            return None
+        return replace(self, date=self.updated, has_time=self.updated_has_time)
+
+    @property
+    def last_modified(self) -> Entry:
+        """The entry as last updated, or as published: what a feed's `<updated>` says."""
+        return self.revised or self
 
     @property
     def sort_key(self) -> tuple[float, str]:

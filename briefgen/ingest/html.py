@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+from copy import deepcopy
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -13,8 +14,9 @@ from lxml import etree
 
 from briefgen.fields import local_day
 from briefgen.ingest.article import Article, IngestError
-from briefgen.ingest.blocks import clean_blocks
+from briefgen.ingest.blocks import block_text, clean_blocks
 from briefgen.ingest.dates import DateValue, parse_iso
+from briefgen.ingest.extract import WORDS, prefer_other, readability_html, visible_tree
 from briefgen.ingest.mdconvert import html_to_markdown
 from briefgen.ingest.meta import PageMeta, page_meta
 from briefgen.ingest.names import (
@@ -33,8 +35,7 @@ MIN_WORDS = 40  # less main text than this is not an article (an index, a 404 pa
 NO_ARTICLE = "no article text found (expected an HTML page with a main article)"
 LINK_ENTRY = "no article text found: imported as a link entry (title, summary and link)"
 RECALL_BELOW = 150  # words: a shorter extraction is tried again favouring recall
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-WORDS = re.compile(f"[{CJK}]|[^\\W{CJK}]+")  # a CJK character counts as a word
+MARKER = re.compile(r"^(?:[-*+>]|\d{1,9}[.)])\s+")  # a list item's or quote's marker
 TEMPLATE_CODE = re.compile(r"\{\{[^{}\n]{0,200}\}\}")
 
 
@@ -77,12 +78,14 @@ def html_to_article(
     authors = tuple(a for a in authors if not is_organisation(a, meta.site_name or site))
     summary = meta.description or normalize_space(found.get("description", ""))
     notes: tuple[str, ...] = ()
-    if not title and words >= MIN_WORDS:
-        title = first_sentence(normalize_space(unescape_markdown(body.partition("\n\n")[0])))
+    short_note = 0 < words < MIN_WORDS and words * 2 >= meta.words  # most of what it shows
+    if not title and (words >= MIN_WORDS or short_note):
+        first_block = MARKER.sub("", block_text(body.partition("\n\n")[0]))
+        title = first_sentence(normalize_space(first_block))
         notes = ("the page has no title: the title is the first sentence",)
     if not title:
         raise IngestError(NO_ARTICLE)
-    if words < MIN_WORDS and not (words and words * 2 >= meta.words):
+    if words < MIN_WORDS and not short_note:
         if not (source_url and (date_value is not None or summary)):
             raise IngestError(NO_ARTICLE)
         body = ""
@@ -102,7 +105,15 @@ def html_to_article(
         declared=meta.declared,
     )
     modified = parse_iso(meta.modified, zone) if meta.modified else None
-    return replace(article, updated=modified) if modified != date_value else article
+    return replace(article, updated=modified) if _later(modified, date_value) else article
+
+
+def _later(modified: DateValue | None, published: DateValue | None) -> bool:
+    """Whether a page's modification date says more than its publication date."""
+    if modified is None or modified == published:
+        return False
+    both_times = isinstance(modified, datetime) and isinstance(published, datetime)
+    return not (both_times and modified < published)  # type: ignore[operator]
 
 
 def refuse_non_page(html: str) -> None:
@@ -113,13 +124,23 @@ def refuse_non_page(html: str) -> None:
 
 
 def _extract(html: str, url: str) -> tuple[str, dict[str, str]]:
-    """trafilatura's main text (as HTML) and metadata. A short text is extracted again
-    favouring recall, and the longer one kept (measured on the readability pages)."""
-    main, document = _trafilatura(html, url, favor_recall=False)
+    """The main text (as HTML) and trafilatura's metadata of the page's visible part.
+
+    trafilatura first; a short text is extracted again favouring recall and the
+    longer one kept; then a readability-style candidate replaces it when it
+    holds the same text and more, or trafilatura found none (see `extract`).
+    """
+    root = visible_tree(html)
+    if root is None:  # nothing lxml can read: the page's metadata may still name an article
+        return "", {}
+    main, document = _trafilatura(root, url, favor_recall=False)
     if len(WORDS.findall(main)) < RECALL_BELOW:
-        again, other = _trafilatura(html, url, favor_recall=True)
+        again, other = _trafilatura(root, url, favor_recall=True)
         if len(WORDS.findall(again)) > len(WORDS.findall(main)):
             main, document = again, other
+    candidate = readability_html(root)
+    if prefer_other(main, candidate):
+        main = candidate
     if TEMPLATE_CODE.search(main):
         raise IngestError(
             "not an article: the page's text is template code ({{…}}), "
@@ -128,13 +149,13 @@ def _extract(html: str, url: str) -> tuple[str, dict[str, str]]:
     return main, _attrs(document)
 
 
-def _trafilatura(html: str, url: str, *, favor_recall: bool) -> tuple[str, Any]:
+def _trafilatura(root: Any, url: str, *, favor_recall: bool) -> tuple[str, Any]:
     import trafilatura
     from trafilatura.htmlprocessing import convert_to_html
 
     try:
         document = trafilatura.bare_extraction(
-            html,
+            deepcopy(root),
             url=url or None,
             with_metadata=True,
             include_links=True,

@@ -45,7 +45,7 @@ def _blocks(element: lxml.html.HtmlElement, base_url: str) -> list[str]:
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         text = _inline(element, base_url)
         return [f"{'#' * int(tag[1])} {text}"] if text else []
-    if tag in ("ul", "ol"):
+    if tag in ("ul", "ol") and any(_tag(child) == "li" for child in element):
         return [_list(element, base_url, ordered=tag == "ol", indent="")]
     if tag == "blockquote":
         inner = _children_blocks(element, base_url)
@@ -114,6 +114,8 @@ def _list(element: lxml.html.HtmlElement, base_url: str, *, ordered: bool, inden
             if _tag(child) in ("ul", "ol"):
                 inner = indent + " " * (len(marker) + 1)
                 nested.append(_list(child, base_url, ordered=_tag(child) == "ol", indent=inner))
+            elif _tag(child) in BLOCKS:  # a heading and a paragraph in one item: two lines
+                text_parts.append(BREAK + _inline_raw(child, base_url) + BREAK)
             else:
                 text_parts.append(_inline_element(child, base_url))
             text_parts.append(_escape_inline(child.tail or ""))
@@ -129,7 +131,8 @@ def _collapse(text: str) -> str:
     text = SPACE.sub(" ", text).strip().replace(f" {BREAK} ", BREAK)
     text = BREAKS.sub(BREAK, text.replace(f"{BREAK} ", BREAK).replace(f" {BREAK}", BREAK))
     text = text.removeprefix(BREAK).removesuffix(BREAK).strip()
-    return text.replace(BREAK, "\\\n")
+    first, *rest = text.split(BREAK)  # a line after a break could open a list, a heading…
+    return "\\\n".join([first, *(_escape_block_start(line) for line in rest)])
 
 
 def longest_backtick_run(text: str) -> int:

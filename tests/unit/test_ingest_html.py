@@ -43,7 +43,9 @@ def test_french_page_metadata_and_markdown() -> None:
     assert article.tags == ("Kim Jong Un",)
     assert article.missing == ()
     body = article.body_markdown
-    assert body.startswith("Le décor n'avait rien d'anodin.")
+    # the standfirst leads the text (the article page does not show it twice)
+    assert body.startswith("Munitions contre technologie spatiale : les enjeux")
+    assert "correspondants.\n\nLe décor n'avait rien d'anodin." in body
     assert body.rstrip().endswith("selon l'agence officielle KCNA.")
     assert "\n\n## La carte spatiale\n\n" in body
     assert "**stocks considérables**" in body
@@ -123,11 +125,28 @@ def test_meta_tags_are_the_fallback() -> None:
         ("<p>line<br>break</p>", "line\\\nbreak\n"),
         ("<div>loose <em>text</em><p>para</p></div>", "loose *text*\n\npara\n"),
         ("<script>x()</script><p>kept</p>", "kept\n"),
+        # block children of a list item are lines, not words glued together
+        ("<ul><li><h2>Tool</h2><p>Does <b>it</b>.</p></li></ul>", "- Tool\\\nDoes **it**.\n"),
+        # a list without items (an old way to indent) keeps its text
+        ("<p>a</p><ul><i>Quoted, <b>not</b> listed</i></ul>", "a\n\n*Quoted, **not** listed*\n"),
+        # a line after a hard break opens no list and no heading
+        (
+            "<p>Ranks:<br>1. Finland<br>- Norway<br># x</p>",
+            "Ranks:\\\n1\\. Finland\\\n\\- Norway\\\n\\# x\n",
+        ),
         ("", ""),
     ],
 )
 def test_html_to_markdown(html: str, markdown: str) -> None:
     assert html_to_markdown(html, base_url="https://site.example/page") == markdown
+
+
+def test_a_paragraph_with_numbered_lines_stays_a_paragraph() -> None:
+    from markdown_it import MarkdownIt
+
+    markdown = html_to_markdown("<p>The ranks:<br>1. Finland<br>2. Norway</p>")
+    rendered = MarkdownIt("commonmark").render(markdown)
+    assert rendered == "<p>The ranks:<br />\n1. Finland<br />\n2. Norway</p>\n"
 
 
 # 50 words that are neither French nor English stop words: the page's tag decides

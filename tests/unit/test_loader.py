@@ -174,3 +174,31 @@ def test_a_file_named_as_a_windows_device_gets_another_slug(
     entries, diagnostics = load_entries(load_config(project))
     assert [e.slug for e in entries] == [slug]
     assert not [d for d in diagnostics if d.is_error]
+
+
+def test_updated_follows_the_date_rules(make_project: Callable[..., Path]) -> None:
+    """A naive `updated` is in the site's zone; a day alone has no time; shown only when it
+    says more than `date`."""
+    files = {
+        "content/a.md": "---\ntitle: A\ndate: 2023-09-14T08:00:00+02:00\n"
+        "updated: 2023-09-15 09:30\n---\n",
+        "content/b.md": "---\ntitle: B\ndate: 2023-09-14T08:00:00+02:00\n"
+        "updated: 2023-09-16\n---\n",
+        "content/c.md": "---\ntitle: C\ndate: 2023-09-14T08:00:00+02:00\n"
+        "updated: 2023-09-14T06:00:00Z\n---\n",  # the same moment
+        "content/d.md": "---\ntitle: D\ndate: 2023-09-14T08:00:00+02:00\n"
+        "updated: 2023-09-14\n---\n",
+        "content/e.md": "---\ntitle: E\ndate: 2023-09-14\n---\n",
+    }
+    project = make_project({"briefgen.yaml": CONFIG, **files})
+    entries, _ = load_entries(load_config(project))
+    by_title = {entry.title: entry for entry in entries}
+    a, b = by_title["A"], by_title["B"]
+    assert a.updated is not None and a.updated.isoformat() == "2023-09-15T09:30:00+02:00"
+    assert a.updated_has_time and a.revised is not None and a.revised.date == a.updated
+    assert b.updated is not None and not b.updated_has_time
+    assert b.revised is not None and not b.revised.has_time and b.last_modified == b.revised
+    assert by_title["C"].updated is not None and by_title["C"].revised is None
+    assert by_title["D"].revised is None  # the same day, given alone
+    e = by_title["E"]
+    assert e.updated is None and e.revised is None and e.last_modified is e
