@@ -269,7 +269,9 @@ def by_day(entries: Iterable[Entry]) -> list[tuple[date, list[Entry]]]:
 def _sitemap(site: Site) -> tuple[tuple[str, str], ...]:
     """(route, last modification) of every page a crawler should know, in a stable order."""
     urls_: list[tuple[str, str]] = [("", "")]
-    urls_.extend((urls.article(e), e.date.isoformat(timespec="seconds")) for e in site.entries)
+    urls_.extend(
+        (urls.article(e), e.last_modified.date.isoformat(timespec="seconds")) for e in site.entries
+    )
     for folder, groups in (
         ("topics/", site.topics),
         ("sources/", site.sources),
@@ -388,6 +390,7 @@ def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
                 "id": entry.slug,
                 "title": entry.title,
                 "date": _when(entry),
+                "updated": _when(entry.revised) if entry.revised is not None else None,
                 "outlet": entry.source_name,
                 "url": linker.absolute(urls.article(entry)),
                 "original": entry.source_url,

@@ -82,6 +82,7 @@ def test_a_story_has_a_feed_and_a_json_export(site: Path) -> None:
         "id": "libye-derna-2000-morts",
         "title": "Inondations en Libye : plus de 2 000 morts à Derna selon les autorités de l'Est",
         "date": "2023-09-11T20:00:00+02:00",
+        "updated": None,
         "outlet": "Radio M",
         "url": "http://127.0.0.1:8000/articles/libye-derna-2000-morts/",
         "original": "https://radiom-dz.net/inondations-en-libye-plus-de-2000-morts-a-derna-selon-les-autorites-de-lest",
