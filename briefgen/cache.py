@@ -43,7 +43,7 @@ from briefgen.write import write_file
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
 BODIES = "bodies.sqlite"
-FORMAT = f"briefgen-cache 4 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 5 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -84,6 +84,22 @@ class Output:
     stamp: Stamp
 
 
+@dataclass(frozen=True)
+class Last:
+    """The last whole build: a digest of all it read, and what it reported.
+
+    When a build reads the same inputs (`build.inputs`) and finds every output
+    file as it was left, it is that build again: it gives this back and does
+    nothing else.
+    """
+
+    inputs: bytes
+    entries: int
+    pages: int
+    drafts: int
+    warnings: tuple[Diagnostic, ...]  # those found after the content was read
+
+
 @dataclass
 class Cache:
     content: dict[str, Parsed] = field(default_factory=dict)  # by path relative to the project
@@ -94,6 +110,7 @@ class Cache:
     outputs: dict[str, Output] = field(default_factory=dict)
     stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
     templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
+    last: Last | None = None  # the last build, when its output is whole (search index included)
     dirty: bool = False  # learnt something since it was loaded: worth saving
     store: Store = field(default_factory=Store)  # the bodies' HTML (not in the pickle)
 
