@@ -204,6 +204,7 @@ def _pipeline(
             writer, indexing or search.Synchronous(), _bar(progress, "Indexing for search")
         )
         cache.outputs, cache.output = writer.finish(), str(output)
+        (indexing or search.Synchronous()).begin()
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
         if templates.known.keys() != cache.templates.keys():
             cache.templates, cache.dirty = templates.known, True
@@ -323,7 +324,10 @@ def _search(
         return True
     if progress is not None:
         progress(0, 1)
-    index = indexing.index(key, lambda: {path: writer.current(path) for path, _ in pages})
+    # indexed later, a page is read where it is once the build is done (`Indexing.begin`)
+    now = isinstance(indexing, search.Synchronous)
+    where = writer.current if now else (lambda path: writer.output / path)
+    index = indexing.index(key, lambda: {path: where(path) for path, _ in pages})
     if index is None:
         for path in previous:
             if writer.unchanged(path, writer.previous[path].signature):

@@ -168,6 +168,21 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class StoryHead:
+    """What a page shows of a story it links to or heads, without the story's list of
+    articles: a page given only this is not rendered again when one of them changes."""
+
+    slug: str
+    title: str
+    lang: str  # the language of its first article
+    first_day: date
+    latest_day: date
+    count: int
+    outlets: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Story:
     """One event across outlets: the entries that cover it, oldest first.
 
@@ -194,6 +209,19 @@ class Story:
     @cached_property  # stories of thousands of articles are asked on every page: sorted once
     def latest(self) -> Entry:
         return max((*self.entries, *(c.entry for c in self.copies)), key=lambda e: e.sort_key)
+
+    @cached_property
+    def head(self) -> StoryHead:
+        return StoryHead(
+            self.slug,
+            self.title,
+            self.first.lang,
+            self.first.day,
+            self.latest.day,
+            self.count,
+            self.outlets,
+            self.note,
+        )
 
     @cached_property
     def outlets(self) -> tuple[str, ...]:

@@ -146,7 +146,7 @@ def _article_pages(site: Site) -> list[Page]:
         same_day = _nearby(day.entries, places, entry, SAME_DAY_LIMIT)
         context = {
             "entry": entry,
-            "story": story if story and story.has_page else None,
+            "story": story.head if story and story.has_page else None,
             "related": related,
             "related_total": _others(story, places, entry),
             "copies": copies,
@@ -347,7 +347,12 @@ def _story_list(
     by_slug: dict[str, Story],
     members: frozenset[str],
 ) -> list[Page]:
-    """A story's page: its coverage, then its articles, `paginate` a page (oldest first)."""
+    """A story's page: its coverage, then its articles, `paginate` a page (oldest first).
+
+    Only the first page is given the whole story (its coverage is made from
+    every article); the others its head and their own articles, so that an
+    edited article renders again the page that lists it, not all of them.
+    """
     size = config.paginate
     chunks = [story.entries[start : start + size] for start in range(0, story.count, size)]
     routes = [urls.story_page(story, number) for number in range(1, len(chunks) + 1)]
@@ -355,8 +360,10 @@ def _story_list(
     for index, chunk in enumerate(chunks):
         first = index == 0
         context = {
-            "story": story,
+            "story": story.head,
+            "covered": story if first else None,  # the coverage: the first page's only
             "entries": chunk,
+            "copies": {e.path: story.copies_of(e) for e in chunk if story.copies_of(e)},
             "pager": _pager(index, routes),
             "feed_route": urls.story_feed(story),
             "json_route": urls.story_data(story),
