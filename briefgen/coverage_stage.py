@@ -22,7 +22,6 @@ from briefgen import i18n
 from briefgen.bodies import Body
 from briefgen.config import Config
 from briefgen.coverage import (
-    Doc,
     EntryFacts,
     StoryCoverage,
     analyse,
@@ -148,7 +147,7 @@ def coverage_stage(
     unnamed: str,
     others: str,
     recognizer: Recognizer | None = None,
-    mapper: Mapper[Doc, bytes] = _serial,
+    mapper: Mapper[Entry, bytes] = _serial,
 ) -> Coverage:
     """The coverage of each story (slug -> its entries, copies included) and of the whole site.
 
@@ -162,9 +161,10 @@ def coverage_stage(
     keys = {slug: facts_key(e, body_key(e), nlp) for slug, e in members.items()}
     missing = {keys[slug]: e for slug, e in members.items() if keys[slug] not in cache.facts}
     todo = sorted(missing.items(), key=lambda item: item[0])
-    docs = [doc_of(entry, paragraphs(entry)) for _, entry in todo]
-    job = _Analyse(recognizer if nlp else None)
-    for (key, _entry), blob in zip(todo, mapper(job, docs), strict=True):
+    # each worker reads the text of the entries it analyses: the text of every entry of
+    # the briefing is never in memory at once
+    job = _Analyse(recognizer if nlp else None, paragraphs)
+    for (key, _entry), blob in zip(todo, mapper(job, [e for _, e in todo]), strict=True):
         cache.facts[key] = blob
     labels = (unnamed, others)
     hexes: dict[str, str] = {}
@@ -202,12 +202,13 @@ def coverage_stage(
 
 @dataclass(frozen=True)
 class _Analyse:
-    """The per-entry job, picklable for worker processes: facts in, pickled bytes out."""
+    """The per-entry job (workers get it by fork): an entry in, its pickled facts out."""
 
     recognizer: Recognizer | None
+    paragraphs: Callable[[Entry], tuple[str, ...]]
 
-    def __call__(self, doc: Doc) -> bytes:
-        facts: EntryFacts = analyse(doc, self.recognizer)
+    def __call__(self, entry: Entry) -> bytes:
+        facts: EntryFacts = analyse(doc_of(entry, self.paragraphs(entry)), self.recognizer)
         return pack(facts)
 
 
