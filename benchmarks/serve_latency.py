@@ -46,7 +46,7 @@ from corpus import ensure_corpus  # noqa: E402
 
 def start(project: Path, temp: Path) -> tuple[subprocess.Popen[str], str, str]:
     temp.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "TMPDIR": str(temp)}
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(REPO)}  # this checkout's code
     process = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
         cwd=project,
