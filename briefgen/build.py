@@ -49,7 +49,7 @@ from briefgen.model import Site
 from briefgen.output import Writer
 from briefgen.pages import Page, plan_pages
 from briefgen.plain import PlainFile, assets, clashes, plain_files
-from briefgen.render import make_environment, render_pages
+from briefgen.render import render_pages, show, template_dirs, theme_environment
 from briefgen.sources import stamp
 from briefgen.story_stage import read_notes, stories_stage
 from briefgen.write import OutputLock, cannot_write
@@ -151,7 +151,7 @@ def _pipeline(
     if fallback is not None:  # the site's language has no UI catalog: said once per build
         warnings.append(fallback)
     plain, problems = plain_files(config, cache)
-    templates = Templates(make_environment(config), dict(cache.templates))
+    templates = Templates(_environment(cache, config), dict(cache.templates))
     inputs = _inputs(config, drafts, cache, templates, plain)
     last = cache.last
     if last is not None and last.inputs == inputs and _intact(output, cache):
@@ -193,7 +193,8 @@ def _pipeline(
     found = warnings + later + problems
     if has_errors(found, strict=strict):
         raise BriefgenError(sort_diagnostics(found))
-    env = make_environment(config, bodies, coverage)
+    env = _environment(cache, config)
+    show(env, config, bodies, coverage)
     signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
     writer = Writer(output, cache.outputs if cache.output == str(output) else {}, in_place=in_place)
     try:
@@ -247,6 +248,19 @@ def _inputs(
     nlp = recognizer_for(os.environ) is not None
     hasher.update(f"nlp={nlp}\0{search.pagefind_version()}".encode())
     return hasher.digest()
+
+
+def _environment(cache: Cache, config: Config) -> jinja2.Environment:
+    """The theme's environment for `config`: the one the cache keeps while the settings stay.
+
+    Jinja checks each template's source before using its compiled form
+    (`auto_reload`), so an edited template is compiled again; a templates
+    folder that appears or goes makes a new environment."""
+    key = f"{config!r}\0{template_dirs(config)!r}"
+    if cache.environment is None or cache.environment[0] != key:
+        cache.environment = (key, theme_environment(config))
+    env: jinja2.Environment = cache.environment[1]
+    return env
 
 
 def _intact(output: Path, cache: Cache) -> bool:

@@ -30,6 +30,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from briefgen import __version__
 from briefgen.bodies import Damaged, Store, Summary, body_key
@@ -111,6 +112,9 @@ class Cache:
     stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
     templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
     last: Last | None = None  # the last build, when its output is whole (search index included)
+    # the Jinja environment of these settings (`repr(config)`), kept in memory by the preview so
+    # that templates are compiled once, not once per build; never saved
+    environment: tuple[str, Any] | None = None
     dirty: bool = False  # learnt something since it was loaded: worth saving
     store: Store = field(default_factory=Store)  # the bodies' HTML (not in the pickle)
 
@@ -207,7 +211,7 @@ def save_cache(root: Path, cache: Cache) -> None:
     if key is None or folder.is_symlink() or not cache.dirty:
         return
     cache.dirty = False
-    saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False)
+    saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False, environment=None)
     payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
     signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:

@@ -259,8 +259,9 @@ class BackgroundIndexer:
     `request(key, pages)` asks for the index of the pages unless that key is
     already done or under way, and `begin()` (called once the build's files
     are in place) starts the thread, which snapshots the pages (hard links)
-    and indexes them; `ready(key)` gives the index once it is built. `on_ready` is called (from the indexing thread)
-    when an index is done, so that the preview builds again and publishes it.
+    and indexes them; `ready(key)` gives the index once it is built.
+    `on_ready` is called (from the indexing thread) when an index is done, so
+    that the preview builds again and publishes it.
     Only the newest request is kept: a burst of edits indexes once after it.
     """
 
