@@ -194,7 +194,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--generator", type=Path, default=GENERATOR)
     parser.add_argument("--no-hugo", action="store_true", help="measure briefgen only")
+    parser.add_argument(
+        "--nlp",
+        action="store_true",
+        help="let briefgen use spaCy when installed (default: BRIEFGEN_NLP=0, the default install)",
+    )
     args = parser.parse_args()
+    if not args.nlp:
+        os.environ["BRIEFGEN_NLP"] = "0"
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     header = f"{'entries':>7}  {'case':<20} {'tool':<8} {'wall s':>7} {'CPU s':>6} {'peak MiB':>8}"
     print(f"{header} {'rewritten':>9} {'wall ratio':>10} {'CPU ratio':>9}", flush=True)

@@ -46,7 +46,7 @@ from corpus import ensure_corpus  # noqa: E402
 
 def start(project: Path, temp: Path) -> tuple[subprocess.Popen[str], str, str]:
     temp.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "TMPDIR": str(temp)}
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(REPO)}  # this checkout's code
     process = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "serve", "--port", "0"],
         cwd=project,
@@ -129,7 +129,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--cold", action="store_true", help="start without the build cache")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
+    parser.add_argument(
+        "--nlp",
+        action="store_true",
+        help="let briefgen use spaCy when installed (default: BRIEFGEN_NLP=0, the default install)",
+    )
     args = parser.parse_args()
+    if not args.nlp:
+        os.environ["BRIEFGEN_NLP"] = "0"
     print(f"start: {'cold (no cache)' if args.cold else 'warm (after briefgen build)'}")
     print(f"{'entries':>8}  {'startup':>8}  {'median':>8}  {'max':>8}  each (ms)")
     for size in args.sizes:

@@ -7,6 +7,10 @@ what is gone (one folder swap).
 
 Each stage takes what the one before gives and leaves what it learnt in the
 `Cache`: in memory for the preview, in `.briefgen-cache/` for `briefgen build`.
+Once the files are read, a digest of every input (`_inputs`) is compared with
+the last whole build's: when they match and every output file is as that
+build left it, the build is that build again and stops there (`_again`), the
+way `make` skips a target whose prerequisites did not change.
 Every problem of the input is collected before anything is written; a failed
 or killed build leaves the previous site whole.
 
@@ -21,6 +25,8 @@ the writer's records and adds its files, so they swap in with the pages.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,10 +37,10 @@ import jinja2
 
 from briefgen import i18n, search
 from briefgen.bodies import Damaged, body_key, render_bodies
-from briefgen.cache import Cache, load_cache, recover, save_cache
+from briefgen.cache import Cache, Last, load_cache, recover, save_cache
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
-from briefgen.coverage_stage import site_coverage
+from briefgen.coverage_stage import recognizer_for, site_coverage
 from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
 from briefgen.index import build_site
@@ -42,9 +48,10 @@ from briefgen.marker import MARKER
 from briefgen.model import Site
 from briefgen.output import Writer
 from briefgen.pages import Page, plan_pages
-from briefgen.plain import PlainFile, assets, plain_files
-from briefgen.render import make_environment, render_pages
-from briefgen.story_stage import stories_stage
+from briefgen.plain import PlainFile, assets, clashes, plain_files
+from briefgen.render import render_pages, show, template_dirs, theme_environment
+from briefgen.sources import stamp
+from briefgen.story_stage import read_notes, stories_stage
 from briefgen.write import OutputLock, cannot_write
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
@@ -88,6 +95,7 @@ def build(
     progress: Progress | None = None,
     cache: Cache | None = None,
     indexing: search.Indexing | None = None,
+    in_place: bool = False,
 ) -> BuildResult:
     """Build the whole site into `out` (default: the configured output folder).
 
@@ -97,6 +105,9 @@ def build(
     once by default, in the background for the preview. An
     existing output folder is replaced whole, so it must be one that briefgen
     built (it holds the `MARKER` file) or be empty, unless `replace`.
+    `in_place` writes the changed files into the output one by one instead
+    of swapping in a whole new folder: for the preview's private output only
+    (`output.Writer` says why).
     """
     started = time.perf_counter()
     output = (out or config.output_path).resolve()
@@ -106,10 +117,14 @@ def build(
     try:
         with OutputLock(output):
             try:
-                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
+                result = _pipeline(
+                    config, output, cache, drafts, strict, progress, indexing, in_place
+                )
             except Damaged:  # the bodies' store: start again from nothing, once
                 notes.append(recover(cache))
-                result = _pipeline(config, output, cache, drafts, strict, progress, indexing)
+                result = _pipeline(
+                    config, output, cache, drafts, strict, progress, indexing, in_place
+                )
     finally:
         if on_disk:
             save_cache(config.root, cache)
@@ -126,6 +141,7 @@ def _pipeline(
     strict: bool,
     progress: Progress | None,
     indexing: search.Indexing | None,
+    in_place: bool,
 ) -> BuildResult:
     """The stages, in order: a table of contents."""
     entries, warnings = read_content(
@@ -134,19 +150,25 @@ def _pipeline(
     fallback = i18n.missing_catalog(config.language, CONFIG_FILE)
     if fallback is not None:  # the site's language has no UI catalog: said once per build
         warnings.append(fallback)
+    plain, problems = plain_files(config, cache)
+    templates = Templates(_environment(cache, config), dict(cache.templates))
+    inputs = _inputs(config, drafts, cache, templates, plain)
+    last = cache.last
+    if last is not None and last.inputs == inputs and _intact(output, cache):
+        return _again(last, output, len(cache.outputs), warnings + problems, strict)
+    cache.last, cache.dirty = None, cache.dirty or last is not None
     site = build_site(
         entries,
         uncategorised=i18n.uncategorised(config.language),
         unknown_source=i18n.unknown_source(config.language),
     )
-    site, notes = stories_stage(
+    site, later = stories_stage(
         site,
         config,
         cache.stories,
         _entry_digests(cache, site),
         progress=lambda: _bar(progress, "Grouping stories"),
     )
-    warnings += notes
     cache.dirty = cache.dirty or cache.stories.changed
     bodies = render_bodies(
         site.entries,
@@ -167,19 +189,23 @@ def _pipeline(
     )
     cache.dirty = cache.dirty or coverage.learnt
     pages = plan_pages(site, config, coverage)
-    plain, problems = plain_files(config, {page.output: page.template for page in pages}, cache)
-    if has_errors(warnings + problems, strict=strict):
-        raise BriefgenError(sort_diagnostics(warnings + problems))
-    env = make_environment(config, bodies, coverage)
-    templates = Templates(env, dict(cache.templates))
+    problems += clashes(plain, {page.output: page.template for page in pages})
+    found = warnings + later + problems
+    if has_errors(found, strict=strict):
+        raise BriefgenError(sort_diagnostics(found))
+    env = _environment(cache, config)
+    show(env, config, bodies, coverage)
     signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
-    writer = Writer(output, cache.outputs if cache.output == str(output) else {})
+    writer = Writer(output, cache.outputs if cache.output == str(output) else {}, in_place=in_place)
     try:
         rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
-        _search(writer, indexing or search.Synchronous(), _bar(progress, "Indexing for search"))
+        indexed = _search(
+            writer, indexing or search.Synchronous(), _bar(progress, "Indexing for search")
+        )
         cache.outputs, cache.output = writer.finish(), str(output)
+        (indexing or search.Synchronous()).begin()
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
         if templates.known.keys() != cache.templates.keys():
             cache.templates, cache.dirty = templates.known, True
@@ -187,17 +213,79 @@ def _pipeline(
         raise BriefgenError([cannot_write(exc, output)]) from None
     finally:
         writer.close()
+    draft_count = sum(1 for entry in site.entries if entry.draft)
+    if indexed:  # a build waiting for its search index is not whole yet: never taken again
+        cache.last = Last(inputs, len(site.entries), len(pages), draft_count, tuple(later))
+        cache.dirty = True
     return BuildResult(
         output=output,
         entries=len(site.entries),
         pages=len(pages),
         files=len(writer.records),
         seconds=0.0,
-        warnings=sort_diagnostics(warnings + problems),
+        warnings=sort_diagnostics(found),
         written=tuple(writer.written),
         removed=tuple(writer.removed),
         rendered=rendered,
-        drafts=sum(1 for entry in site.entries if entry.draft),
+        drafts=draft_count,
+    )
+
+
+def _inputs(
+    config: Config, drafts: bool, cache: Cache, templates: Templates, plain: Mapping[str, PlainFile]
+) -> bytes:
+    """A digest of everything a build reads: settings and options, every content file (drafts
+    too), the editors' pages of stories, every template, every plain file, and the tools whose
+    version changes the output (spaCy when installed, Pagefind)."""
+    hasher = hashlib.blake2b(_settings(config, drafts), digest_size=16)
+    for path, record in sorted(cache.content.items()):
+        hasher.update(f"{path}\0".encode() + record.digest)
+    notes, _problems = read_notes(config)  # reported by the stories stage when it runs
+    hasher.update(repr(sorted(notes.items())).encode())
+    hasher.update(templates.everything())
+    for relative, item in sorted(plain.items()):
+        hasher.update(f"{relative}\0{item.origin}\0".encode() + item.digest)
+    nlp = recognizer_for(os.environ) is not None
+    hasher.update(f"nlp={nlp}\0{search.pagefind_version()}".encode())
+    return hasher.digest()
+
+
+def _environment(cache: Cache, config: Config) -> jinja2.Environment:
+    """The theme's environment for `config`: the one the cache keeps while the settings stay.
+
+    Jinja checks each template's source before using its compiled form
+    (`auto_reload`), so an edited template is compiled again; a templates
+    folder that appears or goes makes a new environment."""
+    key = f"{config!r}\0{template_dirs(config)!r}"
+    if cache.environment is None or cache.environment[0] != key:
+        cache.environment = (key, theme_environment(config))
+    env: jinja2.Environment = cache.environment[1]
+    return env
+
+
+def _intact(output: Path, cache: Cache) -> bool:
+    """Every file of the last build's output is still as it was left."""
+    if cache.output != str(output) or not cache.outputs:
+        return False
+    prefix = f"{output}{os.sep}"
+    return all(stamp(prefix + path) == record.stamp for path, record in cache.outputs.items())
+
+
+def _again(
+    last: Last, output: Path, files: int, found: list[Diagnostic], strict: bool
+) -> BuildResult:
+    """The last build once more: same inputs, output untouched, so nothing to do."""
+    found = found + list(last.warnings)
+    if has_errors(found, strict=strict):
+        raise BriefgenError(sort_diagnostics(found))
+    return BuildResult(
+        output=output,
+        entries=last.entries,
+        pages=last.pages,
+        files=files,
+        seconds=0.0,
+        warnings=sort_diagnostics(found),
+        drafts=last.drafts,
     )
 
 
@@ -229,14 +317,15 @@ def _render(
 
 def _search(
     writer: Writer, indexing: search.Indexing, progress: Callable[[int, int], None] | None
-) -> None:
+) -> bool:
     """The search index of the article pages, once they are all in the writer's hands.
 
     Its key is a digest of every article page's digest (the writer's records),
     so while no article page changed the index files are kept without running
     Pagefind. Otherwise `indexing` gives the new index (`briefgen build`
     indexes at once), or None while it is being built in the background (the
-    preview), and then the previous index stays until it is ready.
+    preview), and then the previous index stays until it is ready. True when
+    the output holds the index of its pages.
     """
     records = writer.records
     pages = sorted((path, records[path].digest) for path in records if search.is_article(path))
@@ -246,19 +335,23 @@ def _search(
     if previous and all(writer.unchanged(path, signature) for path in previous):
         for path in previous:
             writer.keep(path, search.ORIGIN)
-        return
+        return True
     if progress is not None:
         progress(0, 1)
-    index = indexing.index(key, lambda: {path: writer.current(path) for path, _ in pages})
+    # indexed later, a page is read where it is once the build is done (`Indexing.begin`)
+    now = isinstance(indexing, search.Synchronous)
+    where = writer.current if now else (lambda path: writer.output / path)
+    index = indexing.index(key, lambda: {path: where(path) for path, _ in pages})
     if index is None:
         for path in previous:
             if writer.unchanged(path, writer.previous[path].signature):
                 writer.keep(path, search.ORIGIN)
-        return
+        return False
     for relative, data in index.files.items():
         writer.put(relative, data, search.ORIGIN, signature)
     if progress is not None:
         progress(1, 1)
+    return True
 
 
 def _copy(writer: Writer, relative: str, item: PlainFile) -> None:

@@ -30,6 +30,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from briefgen import __version__
 from briefgen.bodies import Damaged, Store, Summary, body_key
@@ -43,7 +44,7 @@ from briefgen.write import write_file
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
 BODIES = "bodies.sqlite"
-FORMAT = f"briefgen-cache 4 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 5 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -84,6 +85,22 @@ class Output:
     stamp: Stamp
 
 
+@dataclass(frozen=True)
+class Last:
+    """The last whole build: a digest of all it read, and what it reported.
+
+    When a build reads the same inputs (`build.inputs`) and finds every output
+    file as it was left, it is that build again: it gives this back and does
+    nothing else.
+    """
+
+    inputs: bytes
+    entries: int
+    pages: int
+    drafts: int
+    warnings: tuple[Diagnostic, ...]  # those found after the content was read
+
+
 @dataclass
 class Cache:
     content: dict[str, Parsed] = field(default_factory=dict)  # by path relative to the project
@@ -94,6 +111,10 @@ class Cache:
     outputs: dict[str, Output] = field(default_factory=dict)
     stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
     templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
+    last: Last | None = None  # the last build, when its output is whole (search index included)
+    # the Jinja environment of these settings (`repr(config)`), kept in memory by the preview so
+    # that templates are compiled once, not once per build; never saved
+    environment: tuple[str, Any] | None = None
     dirty: bool = False  # learnt something since it was loaded: worth saving
     store: Store = field(default_factory=Store)  # the bodies' HTML (not in the pickle)
 
@@ -190,7 +211,7 @@ def save_cache(root: Path, cache: Cache) -> None:
     if key is None or folder.is_symlink() or not cache.dirty:
         return
     cache.dirty = False
-    saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False)
+    saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False, environment=None)
     payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
     signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:

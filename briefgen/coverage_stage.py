@@ -9,6 +9,7 @@ one analysis and one summary, whatever the size of the briefing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -21,7 +22,6 @@ from briefgen import i18n
 from briefgen.bodies import Body
 from briefgen.config import Config
 from briefgen.coverage import (
-    Doc,
     EntryFacts,
     StoryCoverage,
     analyse,
@@ -37,6 +37,10 @@ from briefgen.parallel import ordered_map
 Progress = Callable[[int, int], None]
 
 FORMAT = b"coverage 2"  # bump when EntryFacts or the analyses change what they find
+# a story's lead, quotes and names come from its latest articles, at most this many: the
+# cost of a story's summary (paid again whenever one of them changes) stays bounded; its
+# chart counts every article
+SUMMARY_LIMIT = 200
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 Mapper = Callable[[Callable[[Item], Result], Sequence[Item]], Iterator[Result]]
@@ -108,12 +112,25 @@ def facts_key(entry: Entry, body: bytes, nlp: bool) -> bytes:
     return hashlib.blake2b(head + b"\0" + body, digest_size=16).digest()
 
 
-def story_key(keys: Sequence[bytes], labels: tuple[str, str]) -> bytes:
-    """What a story's coverage depends on: its members' facts and the labels of its chart."""
+def story_key(
+    keys: Sequence[bytes], labels: tuple[str, str], spread: Sequence[tuple[str | None, Any]] = ()
+) -> bytes:
+    """What a story's coverage depends on: the facts it summarises, the labels of its chart
+    and, when it summarises only its latest articles, every article's outlet and day."""
     digest = hashlib.blake2b("\0".join(labels).encode("utf-8"), digest_size=16)
     for key in sorted(keys):
         digest.update(key)
+    if spread:
+        digest.update(repr(sorted(spread, key=repr)).encode("utf-8"))
     return digest.digest()
+
+
+def _latest(group: Sequence[Entry]) -> tuple[Sequence[Entry], list[tuple[str | None, Any]]]:
+    """The members a story's summary reads, and (for a story of more) each one's outlet and day."""
+    if len(group) <= SUMMARY_LIMIT:
+        return group, []
+    latest = sorted(group, key=lambda e: e.sort_key)[-SUMMARY_LIMIT:]
+    return latest, [(e.source_name or None, e.day) for e in group]
 
 
 def _serial(job: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[Result]:
@@ -130,7 +147,7 @@ def coverage_stage(
     unnamed: str,
     others: str,
     recognizer: Recognizer | None = None,
-    mapper: Mapper[Doc, bytes] = _serial,
+    mapper: Mapper[Entry, bytes] = _serial,
 ) -> Coverage:
     """The coverage of each story (slug -> its entries, copies included) and of the whole site.
 
@@ -144,9 +161,10 @@ def coverage_stage(
     keys = {slug: facts_key(e, body_key(e), nlp) for slug, e in members.items()}
     missing = {keys[slug]: e for slug, e in members.items() if keys[slug] not in cache.facts}
     todo = sorted(missing.items(), key=lambda item: item[0])
-    docs = [doc_of(entry, paragraphs(entry)) for _, entry in todo]
-    job = _Analyse(recognizer if nlp else None)
-    for (key, _entry), blob in zip(todo, mapper(job, docs), strict=True):
+    # each worker reads the text of the entries it analyses: the text of every entry of
+    # the briefing is never in memory at once
+    job = _Analyse(recognizer if nlp else None, paragraphs)
+    for (key, _entry), blob in zip(todo, mapper(job, [e for _, e in todo]), strict=True):
         cache.facts[key] = blob
     labels = (unnamed, others)
     hexes: dict[str, str] = {}
@@ -155,12 +173,16 @@ def coverage_stage(
     named_in: dict[str, list[str]] = {}
     live_stories: dict[bytes, Summary] = {}
     for slug, group in sorted(stories.items()):
-        member_keys = [keys[e.slug] for e in group]
-        skey = story_key(member_keys, labels)
+        shown, spread = _latest(group)
+        member_keys = [keys[e.slug] for e in shown]
+        skey = story_key(member_keys, labels, spread)
         summary = cache.stories.get(skey)
         if summary is None:
             facts = [unpack(cache.facts[k]) for k in member_keys]
             made = summarise(facts, unnamed=unnamed, others=others)
+            if spread:  # the chart counts every article of the story
+                chart = attention(spread, unnamed=unnamed, others=others)
+                made = dataclasses.replace(made, attention=chart)
             summary = (tuple(e.key for e in made.entities), pack(made))
         live_stories[skey] = summary
         hexes[slug], entities[slug], blobs[slug] = skey.hex(), summary[0], summary[1]
@@ -180,12 +202,13 @@ def coverage_stage(
 
 @dataclass(frozen=True)
 class _Analyse:
-    """The per-entry job, picklable for worker processes: facts in, pickled bytes out."""
+    """The per-entry job (workers get it by fork): an entry in, its pickled facts out."""
 
     recognizer: Recognizer | None
+    paragraphs: Callable[[Entry], tuple[str, ...]]
 
-    def __call__(self, doc: Doc) -> bytes:
-        facts: EntryFacts = analyse(doc, self.recognizer)
+    def __call__(self, entry: Entry) -> bytes:
+        facts: EntryFacts = analyse(doc_of(entry, self.paragraphs(entry)), self.recognizer)
         return pack(facts)
 
 

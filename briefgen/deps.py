@@ -91,6 +91,13 @@ class Templates:
         self._closure[name] = hasher.digest()
         return self._closure[name]
 
+    def everything(self) -> Digest:
+        """Every template the loader can find, with its source: any template edit moves it."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for name in sorted(self.env.list_templates()):
+            hasher.update(name.encode() + b"\0" + self._read(name)[0])
+        return hasher.digest()
+
 
 class Signer:
     """Signs pages: `(template digest, settings, route, what the page is given)`."""

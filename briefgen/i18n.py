@@ -11,7 +11,7 @@ Dates are written with Babel ("14 septembre 2023").
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -112,16 +112,19 @@ def locale(lang: str) -> Locale:
         return Locale.parse("en")
 
 
+@lru_cache(maxsize=4096)  # a briefing shows the same few hundred days on every page
 def long_date(value: date, lang: str) -> str:
     """'14 septembre 2023' / 'September 14, 2023'."""
     return str(format_date(value, format="long", locale=locale(lang)))
 
 
+@lru_cache(maxsize=4096)  # a briefing shows the same few hundred days on every page
 def full_date(value: date, lang: str) -> str:
     """'jeudi 14 septembre 2023' / 'Thursday, September 14, 2023'."""
     return str(format_date(value, format="full", locale=locale(lang)))
 
 
+@lru_cache(maxsize=4096)  # a briefing shows the same few hundred days on every page
 def month_name(value: date, lang: str) -> str:
     """'septembre 2023' / 'September 2023'."""
     return str(format_date(value, format="LLLL y", locale=locale(lang)))
@@ -129,4 +132,10 @@ def month_name(value: date, lang: str) -> str:
 
 def short_time(value: datetime, lang: str) -> str:
     """'16:50' / '4:50 PM', in the moment's own offset."""
-    return str(format_time(value, format="short", locale=locale(lang), tzinfo=value.tzinfo))
+    return _short_time(value.hour, value.minute, lang)
+
+
+@lru_cache(maxsize=4096)
+def _short_time(hour: int, minute: int, lang: str) -> str:
+    """Babel's short time of `hour:minute` (a day has 1 440 of them: formatted once each)."""
+    return str(format_time(time(hour, minute), format="short", locale=locale(lang)))

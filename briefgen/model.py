@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 
 CalendarDay = date  # `Entry.date` shadows the name `date` inside the class
 
@@ -167,6 +168,21 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class StoryHead:
+    """What a page shows of a story it links to or heads, without the story's list of
+    articles: a page given only this is not rendered again when one of them changes."""
+
+    slug: str
+    title: str
+    lang: str  # the language of its first article
+    first_day: date
+    latest_day: date
+    count: int
+    outlets: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Story:
     """One event across outlets: the entries that cover it, oldest first.
 
@@ -190,11 +206,24 @@ class Story:
     def first(self) -> Entry:
         return self.entries[0]
 
-    @property
+    @cached_property  # stories of thousands of articles are asked on every page: sorted once
     def latest(self) -> Entry:
         return max((*self.entries, *(c.entry for c in self.copies)), key=lambda e: e.sort_key)
 
-    @property
+    @cached_property
+    def head(self) -> StoryHead:
+        return StoryHead(
+            self.slug,
+            self.title,
+            self.first.lang,
+            self.first.day,
+            self.latest.day,
+            self.count,
+            self.outlets,
+            self.note,
+        )
+
+    @cached_property
     def outlets(self) -> tuple[str, ...]:
         """Who published it, in the order of their first article on it, copies included."""
         every = sorted((*self.entries, *(c.entry for c in self.copies)), key=lambda e: e.sort_key)
@@ -206,4 +235,11 @@ class Story:
         return len(self.entries) > 1
 
     def copies_of(self, entry: Entry) -> tuple[Entry, ...]:
-        return tuple(c.entry for c in self.copies if c.original is entry)
+        return self._copies_by_original.get(entry.path, ())
+
+    @cached_property
+    def _copies_by_original(self) -> dict[str, tuple[Entry, ...]]:
+        found: dict[str, list[Entry]] = {}
+        for copy in self.copies:
+            found.setdefault(copy.original.path, []).append(copy.entry)
+        return {path: tuple(entries) for path, entries in found.items()}

@@ -22,6 +22,10 @@ from briefgen.model import Day, Entry, Group, Month, Site, Story, newest_first
 
 # URLs in one sitemap file: the sitemap protocol's limit
 SITEMAP_LIMIT = 50_000
+# an article page names at most this many of its story's other articles (the nearest in
+# time) and of its day's: a story or a day of thousands has its own page, linked from there
+RELATED_LIMIT = 8
+SAME_DAY_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -122,22 +126,29 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
 
 
 def _article_pages(site: Site) -> list[Page]:
-    """Each article, with its context: its story's other coverage, its day, its topics,
-    and the articles just before and after it in time."""
+    """Each article, with its context: the nearest articles of its story and of its day,
+    its copies, its topics, and the articles just before and after it in time.
+
+    The lists are bounded (`RELATED_LIMIT`, `SAME_DAY_LIMIT`): a page's size and
+    what it depends on do not grow with its story or its day.
+    """
     days = {day.day: day for day in site.days}
     topics = {group.name: group.summary for group in site.topics}
+    places = _positions([*site.stories, *site.days])
     pages = []
     for index, entry in enumerate(site.entries):
         story = site.story_of.get(entry.slug)
-        related = tuple(e for e in story.entries if e is not entry) if story else ()
+        day = days[entry.day]
+        related = _nearby(story.entries, places, entry, RELATED_LIMIT) if story else ()
         copies = story.copies_of(entry) if story else ()
         newer = site.entries[index - 1] if index > 0 else None
         older = site.entries[index + 1] if index + 1 < len(site.entries) else None
-        same_day = tuple(e for e in days[entry.day].entries if e is not entry)
+        same_day = _nearby(day.entries, places, entry, SAME_DAY_LIMIT)
         context = {
             "entry": entry,
-            "story": story if story and story.has_page else None,
+            "story": story.head if story and story.has_page else None,
             "related": related,
+            "related_total": _others(story, places, entry),
             "copies": copies,
             "same_day": same_day,
             "topics": tuple(topics[name] for name in entry.topics if name in topics),
@@ -148,6 +159,36 @@ def _article_pages(site: Site) -> list[Page]:
         shown.update(e.path for e in (newer, older) if e is not None)
         pages.append(Page(urls.article(entry), "article.html", context, frozenset(shown)))
     return pages
+
+
+Places = dict[int, dict[str, int]]
+
+
+def _positions(holders: Iterable[Story | Day]) -> Places:
+    """For each story's or day's tuple of entries (by `id`), where each entry (by path) is."""
+    return {
+        id(holder.entries): {entry.path: place for place, entry in enumerate(holder.entries)}
+        for holder in holders
+    }
+
+
+def _others(story: Story | None, places: Places, entry: Entry) -> int:
+    """How many articles of `entry`'s story are not `entry` (a copy is not in the list)."""
+    if story is None:
+        return 0
+    return story.count - (1 if entry.path in places[id(story.entries)] else 0)
+
+
+def _nearby(
+    entries: tuple[Entry, ...], places: Places, entry: Entry, limit: int
+) -> tuple[Entry, ...]:
+    """At most `limit` of `entries` other than `entry`: those nearest to it, in their order."""
+    place = places[id(entries)].get(entry.path)
+    if place is None:  # a copy: its original's story, but not in its list
+        return entries[:limit]
+    start = max(0, min(place - limit // 2, len(entries) - limit - 1))
+    window = entries[start : start + limit + 1]
+    return tuple(e for e in window if e is not entry)[:limit]
 
 
 def _feed(
@@ -228,7 +269,9 @@ def by_day(entries: Iterable[Entry]) -> list[tuple[date, list[Entry]]]:
 def _sitemap(site: Site) -> tuple[tuple[str, str], ...]:
     """(route, last modification) of every page a crawler should know, in a stable order."""
     urls_: list[tuple[str, str]] = [("", "")]
-    urls_.extend((urls.article(e), e.date.isoformat(timespec="seconds")) for e in site.entries)
+    urls_.extend(
+        (urls.article(e), e.last_modified.date.isoformat(timespec="seconds")) for e in site.entries
+    )
     for folder, groups in (
         ("topics/", site.topics),
         ("sources/", site.sources),
@@ -286,14 +329,7 @@ def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -
     by_slug = {story.slug: story for story in shown}
     for story in shown:
         members = paths(_members(story))
-        context = {
-            "story": story,
-            "feed_route": urls.story_feed(story),
-            "json_route": urls.story_data(story),
-            "coverage_key": _coverage_keys((story,), coverage).get(story.slug, ""),
-            "elsewhere": _elsewhere(story, coverage, by_slug),
-        }
-        pages.append(Page(urls.story(story), "story.html", context, members))
+        pages.extend(_story_list(story, config, coverage, by_slug, members))
         title = f"{config.title} — {story.title}"
         newest = newest_first(_members(story))
         pages.append(
@@ -301,6 +337,43 @@ def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -
         )
         data = {"data": story_data(story, linker)}
         pages.append(Page(urls.story_data(story), "story.json", data, members))
+    return pages
+
+
+def _story_list(
+    story: Story,
+    config: Config,
+    coverage: Coverage | None,
+    by_slug: dict[str, Story],
+    members: frozenset[str],
+) -> list[Page]:
+    """A story's page: its coverage, then its articles, `paginate` a page (oldest first).
+
+    Only the first page is given the whole story (its coverage is made from
+    every article); the others its head and their own articles, so that an
+    edited article renders again the page that lists it, not all of them.
+    """
+    size = config.paginate
+    chunks = [story.entries[start : start + size] for start in range(0, story.count, size)]
+    routes = [urls.story_page(story, number) for number in range(1, len(chunks) + 1)]
+    pages = []
+    for index, chunk in enumerate(chunks):
+        first = index == 0
+        context = {
+            "story": story.head,
+            "covered": story if first else None,  # the coverage: the first page's only
+            "entries": chunk,
+            "copies": {e.path: story.copies_of(e) for e in chunk if story.copies_of(e)},
+            "pager": _pager(index, routes),
+            "feed_route": urls.story_feed(story),
+            "json_route": urls.story_data(story),
+            "coverage_key": _coverage_keys((story,), coverage).get(story.slug, "") if first else "",
+            "elsewhere": _elsewhere(story, coverage, by_slug) if first else {},
+        }
+        copies = (c for e in chunk for c in story.copies_of(e))
+        # the first page shows the coverage of every article; the others their own articles
+        shown = members if first else paths((*chunk, *copies))
+        pages.append(Page(routes[index], "story.html", context, shown))
     return pages
 
 
@@ -324,6 +397,7 @@ def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
                 "id": entry.slug,
                 "title": entry.title,
                 "date": _when(entry),
+                "updated": _when(entry.revised) if entry.revised is not None else None,
                 "outlet": entry.source_name,
                 "url": linker.absolute(urls.article(entry)),
                 "original": entry.source_url,

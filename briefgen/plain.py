@@ -39,14 +39,13 @@ def _own(data: bytes, origin: str) -> PlainFile:
 
 
 def plain_files(
-    config: Config, page_outputs: Mapping[str, str], cache: Cache | None = None
+    config: Config, cache: Cache | None = None
 ) -> tuple[dict[str, PlainFile], list[Diagnostic]]:
-    """Every file of the output that is not rendered, and the problems: clashes with
-    rendered pages, links skipped, files that cannot be read.
+    """Every file of the output that is not rendered, and the problems: links skipped,
+    files that cannot be read, a static file on the path of a theme asset.
 
     `static/` is copied as it is, except `.gitkeep` files; a `.nojekyll` of its
-    own replaces briefgen's. A static file on the path of a rendered page or of
-    a theme asset is an error naming both.
+    own replaces briefgen's. `clashes` finds the plain files on the paths of pages.
     """
     cache = cache if cache is not None else Cache()
     files: dict[str, PlainFile] = {MARKER: _own(marker_text(config.base_url), "briefgen")}
@@ -66,11 +65,6 @@ def plain_files(
         if first is not None and relative != ".nojekyll":
             problems.append(_twice(relative, first.origin, origin))
         files[relative] = PlainFile(path, origin)
-    for relative in sorted(files.keys() & page_outputs.keys()):
-        problems.append(
-            _twice(relative, f"template {page_outputs[relative]}", files[relative].origin)
-        )
-    problems += _case_clashes(files, page_outputs)
     known: dict[str, Source] = {}
     for relative, item in list(files.items()):
         if isinstance(item.source, Path):
@@ -102,6 +96,16 @@ def _digest(
         return b""
     known[key] = Source(seen, now, digest)
     return digest
+
+
+def clashes(files: Mapping[str, PlainFile], page_outputs: Mapping[str, str]) -> list[Diagnostic]:
+    """A plain file on the path of a rendered page, or paths that differ only by case:
+    an error naming both."""
+    problems = [
+        _twice(relative, f"template {page_outputs[relative]}", files[relative].origin)
+        for relative in sorted(files.keys() & page_outputs.keys())
+    ]
+    return problems + _case_clashes(files, page_outputs)
 
 
 def _case_clashes(

@@ -7,6 +7,7 @@ Autoescape is on and undefined variables are errors. A project's own
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
@@ -49,13 +50,54 @@ def template_dirs(config: Config) -> list[Path]:
     return dirs
 
 
-def make_environment(
-    config: Config, bodies: Mapping[str, Body] | None = None, coverage: Coverage | None = None
-) -> jinja2.Environment:
-    """The theme's environment; `bodies` (by entry path) are what `body(entry)` shows,
-    `coverage` what `coverage_of(story…)` and `attention_chart(…)` show."""
-    shown: Mapping[str, Body] = bodies if bodies is not None else {}
-    env = jinja2.Environment(
+class Shown:
+    """What one build's templates show beyond the model: its bodies and its coverage.
+
+    The theme's globals `body`, `summary`, `coverage_of` and
+    `attention_chart` call through this object, which `show` points at each
+    build's data. A compiled template keeps the functions it was first given
+    (Jinja caches an imported macro module with its globals), so the
+    functions must stay the same objects while what they read changes.
+    """
+
+    def __init__(self) -> None:
+        self.bodies: Mapping[str, Body] = {}
+        self.coverage: dict[str, Callable[..., Any]] = {}
+
+    def body(self, entry: Entry) -> Body:
+        return self.bodies[entry.path]
+
+    def summary(self, entry: Entry) -> str:
+        return summary_of(entry, self.bodies)
+
+    def call(self, name: str, *args: Any, **values: Any) -> Any:
+        return self.coverage[name](*args, **values)
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """The theme's environment, with the `Shown` its templates read one build's data from."""
+
+    shown: Shown
+
+
+def show(
+    env: jinja2.Environment,
+    config: Config,
+    bodies: Mapping[str, Body] | None,
+    coverage: Coverage | None,
+) -> None:
+    """Give the templates of `env` (made by `theme_environment`) one build's bodies and
+    coverage: an environment and its compiled templates can serve build after build."""
+    assert isinstance(env, ThemeEnvironment)
+    linker = urls.Linker(config.base_url, config.base_path)
+    env.shown.bodies = bodies if bodies is not None else {}
+    env.shown.coverage = coverage_globals(config, linker.link, coverage)
+
+
+def theme_environment(config: Config) -> jinja2.Environment:
+    """The theme's templates, filters and globals; `show` gives it a build's bodies and
+    coverage (none until then)."""
+    env = ThemeEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -89,10 +131,11 @@ def make_environment(
         uncategorised=uncategorised,
         unknown_source=i18n.unknown_source(config.language),
         result_counts=search.result_counts,
-        body=lambda entry: shown[entry.path],
-        summary=lambda entry: summary_of(entry, shown),
-        **coverage_globals(config, linker.link, coverage),
     )
+    env.shown = Shown()
+    env.globals.update(body=env.shown.body, summary=env.shown.summary)
+    for name in coverage_globals(config, linker.link, None):
+        env.globals[name] = functools.partial(env.shown.call, name)
     env.filters.update(
         long_date=lambda value, lang=ui_lang: _long_date(value, lang),
         full_date=lambda value, lang=ui_lang: _full_date(value, lang),

@@ -220,6 +220,8 @@ def snapshot(pages: Mapping[str, Path], folder: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
+        except FileNotFoundError:  # removed by a later build of the preview: not indexed
+            continue
         except OSError:  # another file system, or no hard links here
             shutil.copyfile(source, target)
 
@@ -236,6 +238,9 @@ class Indexing(Protocol):
 
     def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None: ...
 
+    def begin(self) -> None:
+        """The build's files are in place: work asked for may read them now."""
+
 
 class Synchronous:
     """How `briefgen build` indexes: at once, when the article pages changed."""
@@ -243,15 +248,20 @@ class Synchronous:
     def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
         return index_pages(pages(), key)
 
+    def begin(self) -> None:
+        return None
+
 
 class BackgroundIndexer:
     """Indexes in a thread of its own, for the live preview: an edit is served at once and
     the search catches up (its page works after the next reload).
 
-    `request(key, pages)` snapshots the pages (hard links, quick) and indexes
-    them unless that key is already done or under way; `ready(key)` gives the
-    index once it is built. `on_ready` is called (from the indexing thread)
-    when an index is done, so that the preview builds again and publishes it.
+    `request(key, pages)` asks for the index of the pages unless that key is
+    already done or under way, and `begin()` (called once the build's files
+    are in place) starts the thread, which snapshots the pages (hard links)
+    and indexes them; `ready(key)` gives the index once it is built.
+    `on_ready` is called (from the indexing thread) when an index is done, so
+    that the preview builds again and publishes it.
     Only the newest request is kept: a burst of edits indexes once after it.
     """
 
@@ -260,6 +270,7 @@ class BackgroundIndexer:
         self._lock = threading.Lock()
         self._done: SearchIndex | None = None
         self._wanted: tuple[str, Path, tempfile.TemporaryDirectory[str]] | None = None
+        self._pages: dict[str, Path] = {}
         self._busy = ""
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()  # the preview closes
@@ -281,11 +292,16 @@ class BackgroundIndexer:
             if self._wanted is not None and self._wanted[0] == key:
                 return
             temp = tempfile.TemporaryDirectory(prefix="briefgen-pages-", ignore_cleanup_errors=True)
-            snapshot(pages, Path(temp.name))
             if self._wanted is not None:
                 self._wanted[2].cleanup()
             self._wanted = (key, Path(temp.name), temp)
+            self._pages = dict(pages)
             self._stale.set()  # a run under way indexes pages that are gone: stop it
+
+    def begin(self) -> None:
+        with self._lock:
+            if self._wanted is None or self._stop.is_set():
+                return
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, daemon=True)
                 self._thread.start()
@@ -319,10 +335,14 @@ class BackgroundIndexer:
                     self._busy = ""
                     return
                 key, folder, temp = self._wanted
+                pages, self._pages = self._pages, {}
                 self._wanted, self._busy = None, key
                 stop = EitherEvent(self._stop, self._stale)
                 self._stale.clear()
             try:
+                # taken here, off the build's path; a page a later build replaced meanwhile
+                # is indexed as it is now, and that build has asked for its own index
+                snapshot(pages, folder)
                 index = index_site(folder, key=key, stop=stop)
             except BriefgenError as exc:
                 if not stop.is_set():

@@ -223,6 +223,7 @@ class Preview:
                 replace=True,
                 cache=self.cache,
                 indexing=self.indexer,
+                in_place=True,
             )
         except BriefgenError as exc:
             return Outcome(errors=tuple(d for d in exc.diagnostics if d.is_error))
@@ -261,8 +262,10 @@ def seed_output(cache: Cache, output: Path) -> None:
     Only files whose stamp is still the recorded one are taken, and each is
     recorded with its new stamp, so the build that follows treats them as its
     own. Linking is safe because no build writes into an existing output file:
-    a file that changes is written anew in a staging folder that is swapped in
-    whole (`briefgen.write.Staging`), so the site linked from stays as it was.
+    a file that changes is written anew, in a staging folder swapped in whole
+    (`briefgen.write.Staging`) or, in the preview, as a temporary file renamed
+    over the old name (`briefgen.output.Writer`), so the site linked from stays
+    as it was.
     """
     source = Path(cache.output) if cache.output else None
     records, cache.outputs, cache.output = cache.outputs, {}, str(output)

@@ -11,9 +11,11 @@ story and lead its page; they never move an entry.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from briefgen.config import Config, type_name
 from briefgen.diagnostics import Diagnostic, error, warning
@@ -30,19 +32,52 @@ Progress = Callable[[int, int], None]
 NOTE_KEYS = ("title",)
 
 
-@dataclass
 class StoryCache:
-    """What the stage keeps between builds."""
+    """What the stage keeps between builds.
 
-    features: dict[bytes, Features] = field(default_factory=dict)  # by `feature_key`
-    grouping: Grouping | None = None
-    changed: bool = False  # the last build learnt something worth saving
-    computed: int = 0  # entries whose words the last build worked out
-    # the word lists, kept while the process lives (the live preview) but never saved
-    weights: WordFrequencies | None = None
+    On disk the words and the last grouping (most of the cache's size) are
+    one pickled blob inside the cache's pickle, unpickled only when the stage
+    runs: a build that stops after reading the files never pays for them.
+    """
+
+    def __init__(self) -> None:
+        self._state: tuple[dict[bytes, Features], Grouping | None] | None = ({}, None)
+        self._packed = b""
+        self.changed = False  # the last build learnt something worth saving
+        self.computed = 0  # entries whose words the last build worked out
+        # the word lists, kept while the process lives (the live preview) but never saved
+        self.weights: WordFrequencies | None = None
+
+    def _unpacked(self) -> tuple[dict[bytes, Features], Grouping | None]:
+        if self._state is None:
+            self._state = pickle.loads(self._packed)
+            self._packed = b""
+        return self._state
+
+    @property
+    def features(self) -> dict[bytes, Features]:  # by `feature_key`
+        return self._unpacked()[0]
+
+    @features.setter
+    def features(self, value: dict[bytes, Features]) -> None:
+        self._state = (value, self._unpacked()[1])
+
+    @property
+    def grouping(self) -> Grouping | None:
+        return self._unpacked()[1]
+
+    @grouping.setter
+    def grouping(self, value: Grouping | None) -> None:
+        self._state = (self._unpacked()[0], value)
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "weights": None}
+        packed = self._packed if self._state is None else pickle.dumps(self._state, protocol=5)
+        return {"packed": packed, "changed": self.changed, "computed": self.computed}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self._state, self._packed = None, state["packed"]
+        self.changed, self.computed = state["changed"], state["computed"]
 
 
 def feature_key(entry: Entry) -> bytes:

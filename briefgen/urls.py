@@ -12,15 +12,20 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
-from briefgen.model import Day, Entry, Group, GroupSummary, Month, Story, Year
+from briefgen.model import Day, Entry, Group, GroupSummary, Month, Story, StoryHead, Year
 
 
 def article(entry: Entry) -> str:
     return f"articles/{entry.slug}/"
 
 
-def story(item: Story) -> str:
+def story(item: Story | StoryHead) -> str:
     return f"stories/{item.slug}/"
+
+
+def story_page(item: Story | StoryHead, number: int) -> str:
+    """Page `number` of a story's list of articles: the story's own route for the first."""
+    return story(item) if number == 1 else f"{story(item)}page/{number}/"
 
 
 def story_feed(item: Story) -> str:
@@ -76,7 +81,7 @@ def route_of(item: object) -> str:
         return article(item)
     if isinstance(item, Group | GroupSummary):
         return group(item)
-    if isinstance(item, Story):
+    if isinstance(item, Story | StoryHead):
         return story(item)
     if isinstance(item, Day | date):
         return day(item)

@@ -40,7 +40,7 @@ LOCK_PREFIX = ".briefgen-lock-"
 
 
 @lru_cache(maxsize=1)
-def _umask() -> int:
+def umask() -> int:
     """The process umask, read once (reading it means setting it for a moment)."""
     mask = os.umask(0o022)
     os.umask(mask)
@@ -60,7 +60,7 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(temp, 0o666 & ~_umask())
+        os.chmod(temp, 0o666 & ~umask())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -149,7 +149,7 @@ class Staging:
         self.root = Path(
             tempfile.mkdtemp(dir=self.output.parent, prefix=f"{STAGING_PREFIX}{self.output.name}-")
         )
-        os.chmod(self.root, 0o777 & ~_umask())
+        os.chmod(self.root, 0o777 & ~umask())
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
         if self.root is not None and self.root.exists():

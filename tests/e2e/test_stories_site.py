@@ -82,6 +82,7 @@ def test_a_story_has_a_feed_and_a_json_export(site: Path) -> None:
         "id": "libye-derna-2000-morts",
         "title": "Inondations en Libye : plus de 2 000 morts à Derna selon les autorités de l'Est",
         "date": "2023-09-11T20:00:00+02:00",
+        "updated": None,
         "outlet": "Radio M",
         "url": "http://127.0.0.1:8000/articles/libye-derna-2000-morts/",
         "original": "https://radiom-dz.net/inondations-en-libye-plus-de-2000-morts-a-derna-selon-les-autorites-de-lest",
@@ -176,3 +177,33 @@ def test_a_broken_editors_page_says_what_it_expects(tmp_path: Path) -> None:
         f"{shown}:3: error: titel: unknown key (expected `title:` and the story's text below "
         "the front matter)"
     ) in result.stderr
+
+
+def test_a_long_story_is_split_into_pages_and_its_articles_name_the_whole_count(
+    tmp_path: Path,
+) -> None:
+    project = copy_seed_project(tmp_path / "project")
+    with (project / "briefgen.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("paginate: 2\n")
+    site = build(project)
+    folder = site / "stories" / SEED_STORY
+    first, second, third = (
+        text(folder / "index.html"),
+        text(folder / "page" / "2" / "index.html"),
+        text(folder / "page" / "3" / "index.html"),
+    )
+    assert not (folder / "page" / "4").exists()
+    for page, shown in ((first, 2), (second, 2), (third, 1)):
+        assert page.count('<li class="coverage-item">') == shown
+        assert "Page " in page and " / 3<" in page
+    # the coverage (outlets, chart, quotes) leads the first page only
+    assert 'id="outlets-title"' in first and 'id="outlets-title"' not in second
+    assert f'href="/stories/{SEED_STORY}/page/2/"' in first
+    assert f'href="/stories/{SEED_STORY}/"' in second and "(Page 2)" in second
+    # every article of the story is still on one of its pages
+    listed = "".join((first, second, third))
+    for entry in json.loads(text(folder / "story.json"))["entries"]:
+        assert f'href="/articles/{entry["id"]}/"' in listed or entry["copy_of"]
+    article = text(site / "articles" / SEED_STORY / "index.html")
+    related = article[article.index('id="related-title"') :]
+    assert '<span class="count">4\u00a0articles</span>' in related[:400]

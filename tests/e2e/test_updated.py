@@ -81,3 +81,12 @@ def test_the_feed_says_updated_and_published_apart(tmp_path: Path) -> None:
     assert "<updated>2023-09-13T09:00:00+02:00</updated>" in ferries
     head = feed.split("<entry", 1)[0]
     assert "<updated>2023-09-15T10:00:00+08:00</updated>" in head  # the latest change
+
+
+def test_the_sitemap_gives_the_last_modification(tmp_path: Path) -> None:
+    sitemap = (build(tmp_path, "en") / "sitemap.xml").read_text(encoding="utf-8")
+    plan = re.search(r"<url><loc>[^<]*/plan/</loc><lastmod>([^<]+)</lastmod>", sitemap)
+    ferries = re.search(r"<url><loc>[^<]*/ferries/</loc><lastmod>([^<]+)</lastmod>", sitemap)
+    assert plan is not None and ferries is not None, sitemap[:600]
+    assert plan.group(1) == "2023-09-15T10:00:00+08:00"
+    assert ferries.group(1) == "2023-09-13T09:00:00+02:00"

@@ -117,3 +117,30 @@ def test_a_build_reads_the_coverage_once_and_an_edit_reads_one_entry_again(
     assert len(set(cache.coverage.facts) - set(facts)) == 1
     story = next((out / "stories").glob("*/index.html")).read_text(encoding="utf-8")
     assert "Rien n’est encore décidé entre nos deux pays" in story and "Sergueï Lavrov" in story
+
+
+def test_a_long_story_is_summarised_from_its_latest_articles_and_charted_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("briefgen.coverage_stage.SUMMARY_LIMIT", 3)
+    entries, texts = seed_entries()
+    stories = {"sommet": entries}
+    cache, mapper = CoverageCache(), Counting()
+    found = _stage(entries, stories, lambda e: texts[e.slug], cache, mapper)
+    latest = sorted(entries, key=lambda e: e.sort_key)[-3:]
+    expected = summarise(
+        [analyse(doc_of(e, texts[e.slug])) for e in latest], unnamed="?", others="Others"
+    )
+    story = found.story("sommet")
+    assert (story.lead, story.quotes, story.entities) == (
+        expected.lead,
+        expected.quotes,
+        expected.entities,
+    )
+    assert story.attention.total == len(entries) == 5  # the chart counts all five
+    # an edit of an article the summary does not read changes only the chart's key inputs
+    oldest = sorted(entries, key=lambda e: e.sort_key)[0]
+    moved = [replace(e, source_name="Autre") if e is oldest else e for e in entries]
+    again = _stage(moved, {"sommet": moved}, lambda e: texts[e.slug], cache, mapper)
+    assert again.keys["sommet"] != found.keys["sommet"]
+    assert again.story("sommet").lead == story.lead

@@ -321,3 +321,48 @@ def test_drafts_are_left_out_unless_asked(project: Path, tmp_path: Path) -> None
     with_drafts = start(project, tmp_path / "b", drafts=True)
     assert "articles/gamma/index.html" not in without.written
     assert "articles/gamma/index.html" in with_drafts.written
+
+
+def test_a_build_that_reads_what_the_last_one_read_is_that_build_again(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "content" / "stories").mkdir()
+    note = project / "content" / "stories" / "nowhere.md"
+    note.write_text('---\ntitle: "Nowhere"\n---\nNo story has this slug.\n', encoding="utf-8")
+    first = start(project, tmp_path / "out")
+    assert first.result is not None and first.result.pages > 0
+    warned = [str(d) for d in first.result.warnings]
+    assert any("nowhere.md" in line for line in warned)
+    again = first.again()
+    assert again.result is not None and again.rendered == 0 and again.written == ()
+    # the same figures and the same warnings, though no stage after reading ran
+    assert (again.result.entries, again.result.pages, again.result.files) == (
+        first.result.entries,
+        first.result.pages,
+        first.result.files,
+    )
+    assert [str(d) for d in again.result.warnings] == warned
+    # an editor's page of a story is an input too
+    summit = project / "content" / "stories" / "summit.md"
+    summit.write_text('---\ntitle: "The summit, by the desk"\n---\nOur note.\n', encoding="utf-8")
+    noted = first.again()
+    assert "stories/summit/index.html" in noted.written
+    assert "The summit, by the desk" in (tmp_path / "out/stories/summit/index.html").read_text()
+    # a file of the output removed by hand is written again
+    (tmp_path / "out" / "topics" / "index.html").unlink()
+    fixed = first.again()
+    assert fixed.written == ("topics/index.html",)
+    assert_same_as_a_full_build(project, tmp_path / "out", tmp_path)
+
+
+def test_strict_fails_a_build_that_is_the_last_one_again(project: Path, tmp_path: Path) -> None:
+    (project / "content" / "stories").mkdir()
+    (project / "content" / "stories" / "nowhere.md").write_text(
+        '---\ntitle: "Nowhere"\n---\nNo story.\n', encoding="utf-8"
+    )
+    first = start(project, tmp_path / "out")
+    assert first.errors == []
+    config = load_config(project)
+    with pytest.raises(BriefgenError) as failure:
+        build(config, out=tmp_path / "out", cache=first.cache, strict=True)
+    assert any("nowhere.md" in str(d) for d in failure.value.diagnostics)

@@ -189,21 +189,25 @@ def test_the_background_indexer_indexes_the_newest_request_once(built: Path) -> 
     pages = {path: built / path for path, _ in search.article_pages(built)}
     expected = search.index_site(built, key="k1")
     indexer.request("k1", pages)
-    indexer.request("k1", pages)  # under way: nothing more to do
+    indexer.request("k1", pages)  # asked already: nothing more to do
+    assert indexer.ready("k1") is None  # nothing starts before the build says its files are in
+    indexer.begin()
     indexer.wait(120)
     assert indexer.ready("k1") == expected
     assert indexer.ready("k2") is None
     assert calls == ["ready"]
     indexer.request("k1", pages)  # done already
+    indexer.begin()
     indexer.wait(120)
     assert calls == ["ready"]
-    # the pages were snapshotted when asked: replacing them afterwards (as briefgen writes:
-    # a new file moved over the old one) changes nothing
-    fewer = dict(list(pages.items())[:1])
+    # a page gone before the work begins (removed by a later build) is left out
+    fewer = dict(list(pages.items())[:2])
+    gone, moved = built / sorted(fewer)[1], built / "moved.html"
+    gone.rename(moved)
     indexer.request("k2", fewer)
-    (built / "new.html").write_text("<html></html>", encoding="utf-8")
-    (built / "new.html").replace(built / "articles/a/index.html")
+    indexer.begin()
     indexer.wait(120)
+    moved.rename(gone)
     index = indexer.ready("k2")
     assert index is not None and index.pages == 1 and calls == ["ready", "ready"]
     assert indexer.ready("k1") is None and indexer.failure == ""
@@ -272,6 +276,7 @@ def test_a_newer_request_stops_the_run_it_overtakes(built: Path) -> None:
     pages = {path: built / path for path, _ in search.article_pages(built)}
     indexer.request("old", pages)
     indexer.request("new", dict(list(pages.items())[:2]))
+    indexer.begin()
     indexer.wait(120)
     assert indexer.ready("old") is None
     index = indexer.ready("new")
@@ -279,5 +284,6 @@ def test_a_newer_request_stops_the_run_it_overtakes(built: Path) -> None:
     assert calls == ["ready"] and indexer.failure == ""
     indexer.close()
     indexer.request("after", pages)  # a closed indexer does nothing more
+    indexer.begin()
     indexer.wait(10)
     assert indexer.ready("after") is None and calls == ["ready"]

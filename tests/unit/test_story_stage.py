@@ -26,6 +26,11 @@ def test_a_new_entry_costs_its_own_words_and_builds_what_a_clean_build_builds(
     cache = Cache()
     build(config, cache=cache)
     assert cache.stories.computed == 14
+    # the same inputs: the last build again, the stage does not even run
+    assert build(config, cache=cache).written == ()
+    # another input (a static file): the stage runs and finds every entry's words known
+    (project / "static").mkdir()
+    (project / "static" / "robots-extra.txt").write_text("x\n", encoding="utf-8")
     build(config, cache=cache)
     assert cache.stories.computed == 0
     late = (OTHERS / QUAKE).read_text(encoding="utf-8")
@@ -58,6 +63,6 @@ def test_the_words_are_not_worked_out_again_after_a_restart(
     cache, notes = load_cache(project)
     assert notes == []
     assert len(cache.stories.features) == 9
-    build(config, cache=cache)
+    build(config, cache=cache, out=tmp_path / "elsewhere")  # another output: every stage runs
     assert cache.stories.computed == 0
     assert len(cache.stories.grouping.stories if cache.stories.grouping else ()) == 3
