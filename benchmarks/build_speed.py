@@ -113,6 +113,10 @@ class Tool:
     def template(self) -> Path:
         raise NotImplementedError
 
+    def restore(self, template: Path, text: bytes) -> None:
+        """Put the template edited by the template case back as it was."""
+        template.write_bytes(text)
+
 
 class Briefgen(Tool):
     name = "briefgen"
@@ -126,11 +130,17 @@ class Briefgen(Tool):
         shutil.rmtree(self.project / ".briefgen-cache", ignore_errors=True)
 
     def template(self) -> Path:
+        """A project copy of the theme's article template, made for the template case."""
         target = self.project / "templates" / "article.html"
-        if not target.exists():
-            target.parent.mkdir(exist_ok=True)
-            shutil.copy(ROOT / "templates" / "article.html", target)
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / "templates" / "article.html", target)
         return target
+
+    def restore(self, template: Path, text: bytes) -> None:
+        """Remove the copy: a copy left behind would hide later changes of the theme."""
+        template.unlink(missing_ok=True)
+        if not any(template.parent.iterdir()):
+            template.parent.rmdir()
 
 
 class Hugo(Tool):
@@ -184,7 +194,7 @@ def measure(tool: Tool, runs: int) -> dict[str, Figures]:
             )
     finally:
         tool.sample.write_bytes(sample_text)
-        template.write_bytes(template_text)
+        tool.restore(template, template_text)
     return figures
 
 
