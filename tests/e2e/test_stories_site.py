@@ -199,6 +199,7 @@ def test_a_long_story_is_split_into_pages_and_its_articles_name_the_whole_count(
     # the coverage (outlets, chart, quotes) leads the first page only
     assert 'id="outlets-title"' in first and 'id="outlets-title"' not in second
     assert f'href="/stories/{SEED_STORY}/page/2/"' in first
+    assert "Articles suivants" in first and "Articles précédents" in second  # the seeds are fr
     assert f'href="/stories/{SEED_STORY}/"' in second and "(Page 2)" in second
     # every article of the story is still on one of its pages
     listed = "".join((first, second, third))
