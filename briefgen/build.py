@@ -51,6 +51,7 @@ from briefgen.pages import Page, plan_pages
 from briefgen.plain import PlainFile, assets, clashes, plain_files
 from briefgen.render import render_pages, show, template_dirs, theme_environment
 from briefgen.sources import stamp
+from briefgen.story_index import StoryNote
 from briefgen.story_stage import read_notes, stories_stage
 from briefgen.write import OutputLock, cannot_write
 
@@ -114,6 +115,7 @@ def build(
     check_output(output, config, replace=replace)
     on_disk = cache is None
     cache, notes = load_cache(config.root) if cache is None else (cache, [])
+    indexing = indexing if indexing is not None else search.Synchronous()
     try:
         with OutputLock(output):
             try:
@@ -140,7 +142,7 @@ def _pipeline(
     drafts: bool,
     strict: bool,
     progress: Progress | None,
-    indexing: search.Indexing | None,
+    indexing: search.Indexing,
     in_place: bool,
 ) -> BuildResult:
     """The stages, in order: a table of contents."""
@@ -151,8 +153,10 @@ def _pipeline(
     if fallback is not None:  # the site's language has no UI catalog: said once per build
         warnings.append(fallback)
     plain, problems = plain_files(config, cache)
-    templates = Templates(_environment(cache, config), dict(cache.templates))
-    inputs = _inputs(config, drafts, cache, templates, plain)
+    notes = read_notes(config)  # the editors' pages of stories, and their problems
+    env = _environment(cache, config)
+    templates = Templates(env, dict(cache.templates))
+    inputs = _inputs(config, drafts, cache, templates, plain, notes[0])
     last = cache.last
     if last is not None and last.inputs == inputs and _intact(output, cache):
         return _again(last, output, len(cache.outputs), warnings + problems, strict)
@@ -162,11 +166,13 @@ def _pipeline(
         uncategorised=i18n.uncategorised(config.language),
         unknown_source=i18n.unknown_source(config.language),
     )
+    digests = _entry_digests(cache, site)
     site, later = stories_stage(
         site,
         config,
         cache.stories,
-        _entry_digests(cache, site),
+        notes,
+        digests,
         progress=lambda: _bar(progress, "Grouping stories"),
     )
     cache.dirty = cache.dirty or cache.stories.changed
@@ -182,7 +188,7 @@ def _pipeline(
     coverage = site_coverage(
         site,
         bodies,
-        _entry_digests(cache, site),
+        digests,
         config,
         cache.coverage,
         _bar(progress, "Reading the coverage"),
@@ -193,19 +199,16 @@ def _pipeline(
     found = warnings + later + problems
     if has_errors(found, strict=strict):
         raise BriefgenError(sort_diagnostics(found))
-    env = _environment(cache, config)
     show(env, config, bodies, coverage)
-    signer = Signer(_entry_digests(cache, site), _settings(config, drafts), templates)
+    signer = Signer(digests, _settings(config, drafts), templates)
     writer = Writer(output, cache.outputs if cache.output == str(output) else {}, in_place=in_place)
     try:
         rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
-        indexed = _search(
-            writer, indexing or search.Synchronous(), _bar(progress, "Indexing for search")
-        )
+        indexed = _search(writer, indexing, _bar(progress, "Indexing for search"))
         cache.outputs, cache.output = writer.finish(), str(output)
-        (indexing or search.Synchronous()).begin()
+        indexing.begin()
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
         if templates.known.keys() != cache.templates.keys():
             cache.templates, cache.dirty = templates.known, True
@@ -232,7 +235,12 @@ def _pipeline(
 
 
 def _inputs(
-    config: Config, drafts: bool, cache: Cache, templates: Templates, plain: Mapping[str, PlainFile]
+    config: Config,
+    drafts: bool,
+    cache: Cache,
+    templates: Templates,
+    plain: Mapping[str, PlainFile],
+    notes: Mapping[str, StoryNote],
 ) -> bytes:
     """A digest of everything a build reads: settings and options, every content file (drafts
     too), the editors' pages of stories, every template, every plain file, and the tools whose
@@ -240,7 +248,6 @@ def _inputs(
     hasher = hashlib.blake2b(_settings(config, drafts), digest_size=16)
     for path, record in sorted(cache.content.items()):
         hasher.update(f"{path}\0".encode() + record.digest)
-    notes, _problems = read_notes(config)  # reported by the stories stage when it runs
     hasher.update(repr(sorted(notes.items())).encode())
     hasher.update(templates.everything())
     for relative, item in sorted(plain.items()):
@@ -339,8 +346,7 @@ def _search(
     if progress is not None:
         progress(0, 1)
     # indexed later, a page is read where it is once the build is done (`Indexing.begin`)
-    now = isinstance(indexing, search.Synchronous)
-    where = writer.current if now else (lambda path: writer.output / path)
+    where = (lambda path: writer.output / path) if indexing.deferred else writer.current
     index = indexing.index(key, lambda: {path: where(path) for path, _ in pages})
     if index is None:
         for path in previous:

@@ -363,7 +363,7 @@ def _story_list(
             "story": story.head,
             "covered": story if first else None,  # the coverage: the first page's only
             "entries": chunk,
-            "copies": {e.path: story.copies_of(e) for e in chunk if story.copies_of(e)},
+            "copies": {e.path: c for e in chunk if (c := story.copies_of(e))},
             "pager": _pager(index, routes),
             "feed_route": urls.story_feed(story),
             "json_route": urls.story_data(story),

@@ -234,7 +234,12 @@ def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
 
 
 class Indexing(Protocol):
-    """How a build gets the index of `key`: now, or None while it is being made."""
+    """How a build gets the index of `key`: now, or None while it is being made.
+
+    `deferred`: the pages are read after the build's files are in place
+    (`begin`), so they must be named where they will be, not where they are."""
+
+    deferred: bool
 
     def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None: ...
 
@@ -244,6 +249,8 @@ class Indexing(Protocol):
 
 class Synchronous:
     """How `briefgen build` indexes: at once, when the article pages changed."""
+
+    deferred = False
 
     def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
         return index_pages(pages(), key)
@@ -264,6 +271,8 @@ class BackgroundIndexer:
     that the preview builds again and publishes it.
     Only the newest request is kept: a burst of edits indexes once after it.
     """
+
+    deferred = True
 
     def __init__(self, on_ready: Callable[[], None]) -> None:
         self._on_ready = on_ready

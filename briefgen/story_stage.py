@@ -93,15 +93,17 @@ def stories_stage(
     site: Site,
     config: Config,
     cache: StoryCache,
+    notes: tuple[dict[str, StoryNote], list[Diagnostic]],
     digests: Mapping[str, bytes] | None = None,
     progress: Callable[[], Progress | None] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site with its stories, and the problems of the editors' pages of stories.
 
-    `digests` (by entry path) name what each entry's words depend on, as the
-    hash of its file: given, they spare hashing every body again.
+    `notes` are those pages and their problems (`read_notes`). `digests` (by
+    entry path) name what each entry's words depend on, as the hash of its
+    file: given, they spare hashing every body again.
     """
-    notes, problems = read_notes(config)
+    notes_by_slug, problems = notes[0], list(notes[1])
     keys = {
         entry.slug: (
             digests[entry.path] + config.language.encode()
@@ -113,7 +115,7 @@ def stories_stage(
     grouping = group_entries(
         site.entries, keys, config.stories, cache, language=config.language, progress=progress
     )
-    site, unused = add_stories(site, grouping, notes)
+    site, unused = add_stories(site, grouping, notes_by_slug)
     return site, problems + unused
 
 
