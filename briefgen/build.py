@@ -25,17 +25,19 @@ the writer's records and adds its files, so they swap in with the pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
 import jinja2
 
-from briefgen import i18n, search
+from briefgen import i18n, search, urls
 from briefgen.bodies import Damaged, body_key, render_bodies
 from briefgen.cache import Cache, Last, load_cache, recover, save_cache
 from briefgen.config import CONFIG_FILE, Config
@@ -206,7 +208,8 @@ def _pipeline(
         rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):
             _copy(writer, relative, item)
-        indexed = _search(writer, indexing, _bar(progress, "Indexing for search"))
+        days = {urls.output_file(urls.article(entry)): entry.date.date() for entry in site.entries}
+        indexed = _search(writer, indexing, days, _bar(progress, "Indexing for search"))
         cache.outputs, cache.output = writer.finish(), str(output)
         indexing.begin()
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
@@ -323,41 +326,76 @@ def _render(
 
 
 def _search(
-    writer: Writer, indexing: search.Indexing, progress: Callable[[int, int], None] | None
+    writer: Writer,
+    indexing: search.Indexing,
+    days: Mapping[str, date],
+    progress: Callable[[int, int], None] | None,
 ) -> bool:
     """The search index of the article pages, once they are all in the writer's hands.
 
-    Its key is a digest of every article page's digest (the writer's records),
-    so while no article page changed the index files are kept without running
-    Pagefind. Otherwise `indexing` gives the new index (`briefgen build`
-    indexes at once), or None while it is being built in the background (the
-    preview), and then the previous index stays until it is ready. True when
-    the output holds the index of its pages.
+    The index is made in parts (`search.partition`, by the articles' days
+    `days`). A part's key is a digest of its pages' digests (the writer's
+    records), so while none of its pages changed its files are kept without
+    running Pagefind. Otherwise `indexing` gives the part's new index
+    (`briefgen build` indexes at once), or None while it is being built in the
+    background (the preview), and then the part's previous files stay until
+    it is ready. `pagefind/parts.json` names the parts the output holds. True
+    when the output holds the index of every part of its pages.
     """
     records = writer.records
-    pages = sorted((path, records[path].digest) for path in records if search.is_article(path))
-    key = search.index_key(pages, search.pagefind_version())
-    signature = key.encode()
-    previous = sorted(path for path in writer.previous if path.startswith(search.PREFIX))
-    if previous and all(writer.unchanged(path, signature) for path in previous):
-        for path in previous:
-            writer.keep(path, search.ORIGIN)
-        return True
-    if progress is not None:
-        progress(0, 1)
+    digests = {path: records[path].digest for path in days if path in records}
+    parts = search.plan_parts(
+        {path: days[path] for path in digests}, digests, search.pagefind_version()
+    )
+    previous: dict[str, list[str]] = {}  # part -> its files in the previous output
+    for path in writer.previous:
+        if path.startswith(search.PREFIX) and path != search.MANIFEST:
+            previous.setdefault(path[len(search.PREFIX) :].split("/", 1)[0], []).append(path)
+    todo: list[search.Part] = []
+    held: list[str] = []  # the parts the output holds
+    for part in parts:
+        old = previous.get(part.name, [])
+        if old and all(writer.unchanged(path, part.key.encode()) for path in old):
+            for path in old:
+                writer.keep(path, search.ORIGIN)
+            held.append(part.name)
+        else:
+            todo.append(part)
     # indexed later, a page is read where it is once the build is done (`Indexing.begin`)
     where = (lambda path: writer.output / path) if indexing.deferred else writer.current
-    index = indexing.index(key, lambda: {path: where(path) for path, _ in pages})
-    if index is None:
-        for path in previous:
-            if writer.unchanged(path, writer.previous[path].signature):
-                writer.keep(path, search.ORIGIN)
-        return False
-    for relative, data in index.files.items():
-        writer.put(relative, data, search.ORIGIN, signature)
-    if progress is not None:
-        progress(1, 1)
-    return True
+    whole = True
+    for number, part in enumerate(todo):
+        if progress is not None:
+            progress(number, len(todo))
+        index = indexing.index(part.key, functools.partial(_located, part.pages, where))
+        if index is None:
+            whole = False
+            old = previous.get(part.name, [])
+            if old and all(writer.unchanged(path, writer.previous[path].signature) for path in old):
+                for path in old:
+                    writer.keep(path, search.ORIGIN)
+                held.append(part.name)
+            continue
+        for relative, data in index.files.items():
+            inside = relative.removeprefix(search.PREFIX)
+            writer.put(
+                f"{search.PREFIX}{part.name}/{inside}", data, search.ORIGIN, part.key.encode()
+            )
+        held.append(part.name)
+    if held:
+        data = search.manifest(held)
+        signature = hashlib.sha256(data).digest()
+        if writer.unchanged(search.MANIFEST, signature):
+            writer.keep(search.MANIFEST, search.ORIGIN)
+        else:
+            writer.put(search.MANIFEST, data, search.ORIGIN, signature)
+    if progress is not None and todo:
+        progress(len(todo), len(todo))
+    return whole
+
+
+def _located(pages: tuple[str, ...], where: Callable[[str], Path]) -> dict[str, Path]:
+    return {path: where(path) for path in pages}
 
 
 def _copy(writer: Writer, relative: str, item: PlainFile) -> None:

@@ -13,12 +13,19 @@ where the site lives), and Pagefind writes the same bytes for the same pages;
 `index_key` names the input, so a build reuses the previous bundle while no
 article page changed. Pagefind writes filters in a random order; `search_bundle`
 sorts them, so the same pages give the same bytes (tests/unit/test_search.py).
+
+A big briefing is indexed in parts (`partition`): one bundle per year, per few
+months or per slice of a month, each at most `PART_LIMIT` pages, in
+`pagefind/<part>/`, listed in `pagefind/parts.json`; the search page merges
+them. An edit then re-indexes the part of the edited article only, and
+Pagefind's memory follows a part's size, not the briefing's.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -29,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +50,12 @@ from briefgen.search_bundle import BundleFormatError, canonical
 
 FOLDER = "pagefind"
 PREFIX = FOLDER + "/"  # of every output file of the index
+MANIFEST = PREFIX + "parts.json"  # the parts of the index, for the search page
+WHOLE = "all"  # the one part of a briefing of at most `PART_LIMIT` articles
+# Articles in one part of the index at most. Pagefind takes about 3.5 ms and
+# 0.3 MB an article page; the search page loads every part's entry file and
+# language bundle, so a part should not be small either.
+PART_LIMIT = 1000
 ORIGIN = "search index"  # what messages call those files
 ARTICLES = "articles/*/index.html"
 # Parts of the Pagefind bundle that the theme's search page never loads: its ready-made UIs.
@@ -63,6 +77,75 @@ class SearchIndex:
     files: dict[str, bytes]
     pages: int
     key: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the index: its folder's name, its key, and the article pages it reads."""
+
+    name: str
+    key: str
+    pages: tuple[str, ...]
+
+
+def partition(days: Mapping[str, date], limit: int = 0) -> dict[str, list[str]]:
+    """The article pages (output path -> day of publication) in parts of at most `limit`
+    (default `PART_LIMIT`).
+
+    Up to `limit` pages make one part. Beyond, each year with at most `limit`
+    pages is a part; the months of a bigger year are packed in order into
+    parts while they fit, and a month of more than `limit` pages is cut into
+    equal slices in order of day and path. A part is named after its year, its
+    first month, or its month and slice (`2024`, `2024-03`, `2024-03-2`), and
+    the parts of a year are made from its start: an article added to the
+    newest month changes the newest part only, unless its year or month
+    outgrows `limit` and is cut anew.
+    """
+    limit = limit or PART_LIMIT
+    if len(days) <= limit:
+        return {WHOLE: sorted(days)} if days else {}
+    years: dict[int, list[str]] = {}
+    for path in sorted(days, key=lambda p: (days[p], p)):
+        years.setdefault(days[path].year, []).append(path)
+    parts: dict[str, list[str]] = {}
+    for year, paths in sorted(years.items()):
+        if len(paths) <= limit:
+            parts[f"{year:04d}"] = paths
+            continue
+        months: dict[int, list[str]] = {}
+        for path in paths:
+            months.setdefault(days[path].month, []).append(path)
+        packed: list[str] = []
+        name = ""
+        for month, members in sorted(months.items()):
+            if packed and len(packed) + len(members) > limit:
+                parts[name], packed = packed, []
+            if len(members) > limit:
+                slices = -(-len(members) // limit)
+                size = -(-len(members) // slices)
+                for number in range(slices):
+                    chunk = members[number * size : (number + 1) * size]
+                    parts[f"{year:04d}-{month:02d}-{number + 1}"] = chunk
+                continue
+            if not packed:
+                name = f"{year:04d}-{month:02d}"
+            packed += members
+        if packed:
+            parts[name] = packed
+    return parts
+
+
+def plan_parts(days: Mapping[str, date], digests: Mapping[str, bytes], version: str) -> list[Part]:
+    """The parts of the index of the article pages `days`, each keyed by its pages' digests."""
+    return [
+        Part(name, index_key(((path, digests[path]) for path in paths), version), tuple(paths))
+        for name, paths in sorted(partition(days).items())
+    ]
+
+
+def manifest(names: Iterable[str]) -> bytes:
+    """`pagefind/parts.json`: the folders of the parts, for the search page to merge."""
+    return (json.dumps({"parts": [f"{name}/" for name in sorted(names)]}) + "\n").encode()
 
 
 def pagefind_binary() -> Path:
@@ -234,10 +317,11 @@ def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
 
 
 class Indexing(Protocol):
-    """How a build gets the index of `key`: now, or None while it is being made.
+    """How a build gets the index of one part (`key`): now, or None while it is being made.
 
-    `deferred`: the pages are read after the build's files are in place
-    (`begin`), so they must be named where they will be, not where they are."""
+    A build asks for every part whose pages changed, then calls `begin` once
+    its files are in place. `deferred`: the pages are read after that, so they
+    must be named where they will be, not where they are."""
 
     deferred: bool
 
@@ -248,7 +332,7 @@ class Indexing(Protocol):
 
 
 class Synchronous:
-    """How `briefgen build` indexes: at once, when the article pages changed."""
+    """How `briefgen build` indexes: at once, the parts whose article pages changed."""
 
     deferred = False
 
@@ -263,13 +347,14 @@ class BackgroundIndexer:
     """Indexes in a thread of its own, for the live preview: an edit is served at once and
     the search catches up (its page works after the next reload).
 
-    `request(key, pages)` asks for the index of the pages unless that key is
-    already done or under way, and `begin()` (called once the build's files
-    are in place) starts the thread, which snapshots the pages (hard links)
-    and indexes them; `ready(key)` gives the index once it is built.
-    `on_ready` is called (from the indexing thread) when an index is done, so
-    that the preview builds again and publishes it.
-    Only the newest request is kept: a burst of edits indexes once after it.
+    `request(key, pages)` asks for the index of one part's pages unless that
+    key is done already; `begin()` (called once the build's files are in
+    place) makes the build's requests the work to do, drops what no build asks
+    for any more (stopping a run under way for it) and starts the thread, which
+    snapshots each part's pages (hard links) and indexes them; `ready(key)`
+    gives a part's index once it is built. `on_ready` is called (from the
+    indexing thread) when every part asked for is done, so that the preview
+    builds again and publishes them. A burst of edits indexes once after it.
     """
 
     deferred = True
@@ -277,41 +362,35 @@ class BackgroundIndexer:
     def __init__(self, on_ready: Callable[[], None]) -> None:
         self._on_ready = on_ready
         self._lock = threading.Lock()
-        self._done: SearchIndex | None = None
-        self._wanted: tuple[str, Path, tempfile.TemporaryDirectory[str]] | None = None
-        self._pages: dict[str, Path] = {}
+        self._done: dict[str, SearchIndex] = {}
+        self._asked: dict[str, dict[str, Path]] = {}  # by the build under way
+        self._used: set[str] = set()  # keys the build under way asked for, done or not
+        self._wanted: dict[str, dict[str, Path]] = {}  # the work, in order
         self._busy = ""
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()  # the preview closes
-        self._stale = threading.Event()  # the run under way was overtaken by a newer request
+        self._stale = threading.Event()  # the run under way is for a part no build wants now
         self.failure = ""  # the last indexing error, shown by the preview
 
     def ready(self, key: str) -> SearchIndex | None:
         with self._lock:
-            return self._done if self._done is not None and self._done.key == key else None
+            return self._done.get(key)
 
     def request(self, key: str, pages: Mapping[str, Path]) -> None:
         with self._lock:
-            if (
-                self._stop.is_set()
-                or self._busy == key
-                or (self._done is not None and self._done.key == key)
-            ):
-                return
-            if self._wanted is not None and self._wanted[0] == key:
-                return
-            temp = tempfile.TemporaryDirectory(prefix="briefgen-pages-", ignore_cleanup_errors=True)
-            if self._wanted is not None:
-                self._wanted[2].cleanup()
-            self._wanted = (key, Path(temp.name), temp)
-            self._pages = dict(pages)
-            self._stale.set()  # a run under way indexes pages that are gone: stop it
+            self._used.add(key)
+            if not self._stop.is_set() and key not in self._done:
+                self._asked[key] = dict(pages)
 
     def begin(self) -> None:
         with self._lock:
-            if self._wanted is None or self._stop.is_set():
+            if self._stop.is_set():
                 return
-            if self._thread is None or not self._thread.is_alive():
+            self._done = {key: done for key, done in self._done.items() if key in self._used}
+            self._wanted, self._asked, self._used = self._asked, {}, set()
+            if self._busy and self._busy not in self._wanted:
+                self._stale.set()  # its pages are gone: stop it
+            if self._wanted and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(target=self._work, daemon=True)
                 self._thread.start()
 
@@ -320,15 +399,16 @@ class BackgroundIndexer:
         done = self.ready(key)
         if done is None:
             self.request(key, pages())
+        else:
+            with self._lock:
+                self._used.add(key)
         return done
 
     def close(self) -> None:
-        """Stop: kill a Pagefind run under way, drop what was asked, remove the snapshots."""
+        """Stop: kill a Pagefind run under way and drop what was asked."""
         self._stop.set()
         with self._lock:
-            wanted, self._wanted = self._wanted, None
-        if wanted is not None:
-            wanted[2].cleanup()
+            self._wanted, self._asked = {}, {}
         self.wait(10)
 
     def wait(self, timeout: float | None = None) -> None:
@@ -340,29 +420,35 @@ class BackgroundIndexer:
     def _work(self) -> None:
         while True:
             with self._lock:
-                if self._wanted is None:
+                todo = [key for key in self._wanted if key not in self._done]
+                if not todo or self._stop.is_set():
                     self._busy = ""
                     return
-                key, folder, temp = self._wanted
-                pages, self._pages = self._pages, {}
-                self._wanted, self._busy = None, key
+                key = todo[0]
+                pages = self._wanted[key]
+                self._busy = key
                 stop = EitherEvent(self._stop, self._stale)
                 self._stale.clear()
             try:
                 # taken here, off the build's path; a page a later build replaced meanwhile
                 # is indexed as it is now, and that build has asked for its own index
-                snapshot(pages, folder)
-                index = index_site(folder, key=key, stop=stop)
+                with tempfile.TemporaryDirectory(
+                    prefix="briefgen-pages-", ignore_cleanup_errors=True
+                ) as temp:
+                    snapshot(pages, Path(temp))
+                    index = index_site(Path(temp), key=key, stop=stop)
             except BriefgenError as exc:
+                with self._lock:
+                    self._wanted.pop(key, None)  # not tried again until a build asks again
                 if not stop.is_set():
                     self.failure = "; ".join(str(d) for d in exc.diagnostics)
                 continue
-            finally:
-                temp.cleanup()
             with self._lock:
-                self._done, self.failure = index, ""
-                overtaken = self._wanted is not None
-            if not overtaken and not self._stop.is_set():
+                self._done[key] = index
+                finished = key in self._wanted and all(k in self._done for k in self._wanted)
+                if finished:
+                    self.failure = ""
+            if finished and not self._stop.is_set():
                 self._on_ready()
 
 

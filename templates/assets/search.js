@@ -22,12 +22,18 @@ function countText(count, query) {
   return fill(form, { num: count, query });
 }
 
-// The index is one bundle per language (each page stemmed in its own); load them all.
+// The index comes in parts (`parts.json`: one bundle per year or few months on a big
+// briefing), each with one index per language (each page stemmed in its own): load them all.
 async function loadPagefind() {
-  const bundle = new URL(settings.bundle, location.href).href;
-  const module = await import(bundle + "pagefind.js");
-  const entry = await (await fetch(bundle + "pagefind-entry.json")).json();
-  const languages = Object.entries(entry.languages);
+  const root = new URL(settings.bundle, location.href);
+  const { parts } = await (await fetch(new URL("parts.json", root))).json();
+  const bundles = parts.map((part) => new URL(part, root).href);
+  const entries = await Promise.all(
+    bundles.map(async (bundle) => (await fetch(bundle + "pagefind-entry.json")).json()),
+  );
+  const [first, ...others] = bundles;
+  const module = await import(first + "pagefind.js");
+  const languages = Object.entries(entries[0].languages);
   const page = document.documentElement.lang.toLowerCase();
   const top = [...languages].sort((a, b) => b[1].page_count - a[1].page_count)[0]?.[0];
   const primary = languages.some(([code]) => code === page)
@@ -35,10 +41,15 @@ async function loadPagefind() {
     : languages.some(([code]) => code === page.split("-")[0]) ? page.split("-")[0] : top;
   await module.options({ baseUrl: settings.base, excerptLength: 24 });
   await module.init();
+  const merges = [];
   for (const [code] of languages) {
     // Pagefind skips a merge of its own bundle's path: the same bundle by another URL
-    if (code !== primary) await module.mergeIndex(bundle + "./", { language: code, baseUrl: settings.base });
+    if (code !== primary) merges.push([first + "./", code]);
   }
+  others.forEach((bundle, number) => {
+    for (const code of Object.keys(entries[number + 1].languages)) merges.push([bundle, code]);
+  });
+  await Promise.all(merges.map(([bundle, code]) => module.mergeIndex(bundle, { language: code, baseUrl: settings.base })));
   return module;
 }
 

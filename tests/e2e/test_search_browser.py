@@ -2,11 +2,13 @@
 
 The site is the seed briefing plus one English entry, built by the real CLI
 for a project site (`/briefing/`) and served under that path, so every test
-here also checks that search works under a base path.
+here also checks that search works under a base path. Every test runs again
+on the same site indexed in parts, as a big briefing is.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,10 @@ from urllib.parse import quote
 
 import pytest
 
+from briefgen import search
+from briefgen.build import build
+from briefgen.cache import Cache
+from briefgen.config import load_config
 from tests.conftest import ROOT, copy_seed_project, run_cli
 from tests.e2e.browser import chromium_browser, serve_folder
 
@@ -32,15 +38,24 @@ The armoured train stopped at the cosmodrome, where Poutine's officials waited.
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["whole", "parts"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site with its index in one part, and in parts of two articles (as a big
+    briefing's would be), built in this process for the part size to be changed."""
     root = tmp_path_factory.mktemp("search")
     project = copy_seed_project(root / "project")
     (project / "content" / "kims-train.md").write_text(ENGLISH, encoding="utf-8")
     out = root / "www" / PREFIX.strip("/")
     base = "https://example.github.io" + PREFIX
-    result = run_cli("build", "--base-url", base, "--out", str(out), cwd=project)
-    assert result.returncode == 0, result.stderr
+    if request.param == "whole":
+        result = run_cli("build", "--base-url", base, "--out", str(out), cwd=project)
+        assert result.returncode == 0, result.stderr
+        return out
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PART_LIMIT", 2)
+        build(load_config(project).with_base_url(base), out=out, cache=Cache())
+    parts = json.loads((out / "pagefind/parts.json").read_bytes())["parts"]
+    assert parts == ["2023-09-1/", "2023-09-2/", "2023-09-3/"]
     return out
 
 

@@ -78,7 +78,7 @@ def test_an_edited_body_rewrites_its_page_and_keeps_the_others(project: Path) ->
     changed = sorted(name for name in after if after[name] != before.get(name))
     pages = [name for name in changed if not name.startswith("pagefind/")]
     assert pages == ["articles/a/index.html", "feed.xml", "topics/espace/feed.xml"]
-    assert "pagefind/pagefind-entry.json" in changed  # the search index follows the body
+    assert "pagefind/all/pagefind-entry.json" in changed  # the search index follows the body
     assert "A new body." in (project / "site/articles/a/index.html").read_text()
 
 

@@ -157,7 +157,7 @@ def test_an_edited_body_rewrites_its_page_and_the_feeds_only(
         "topics/economie/feed.xml",
         "tags/kim/feed.xml",
     }
-    assert "pagefind/pagefind-entry.json" in after.written  # the search index follows
+    assert "pagefind/all/pagefind-entry.json" in after.written  # the search index follows
     assert "A new paragraph." in (first.out / "articles/gamma/index.html").read_text()
     assert after.rendered < len(first.written) / 2
     assert_same_as_a_full_build(project, first.out, tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def built(make_project: Project) -> Path:
 
 
 def test_the_build_writes_one_index_per_language_of_the_articles(built: Path) -> None:
-    entry_file = json.loads((built / "pagefind/pagefind-entry.json").read_bytes())
+    assert json.loads((built / "pagefind/parts.json").read_bytes()) == {"parts": ["all/"]}
+    entry_file = json.loads((built / "pagefind/all/pagefind-entry.json").read_bytes())
     assert sorted(entry_file["languages"]) == ["en", "fr"]
     assert {k: v["page_count"] for k, v in entry_file["languages"].items()} == {"en": 1, "fr": 2}
     # only the article pages are indexed, and Pagefind's ready-made UIs are left out
@@ -66,8 +68,8 @@ def test_the_same_pages_give_the_same_bytes(built: Path) -> None:
     assert first.files == second.files
     assert first.key == second.key and first.pages == 3
     on_disk = {
-        path.relative_to(built).as_posix(): path.read_bytes()
-        for path in (built / "pagefind").rglob("*")
+        "pagefind/" + path.relative_to(built / "pagefind/all").as_posix(): path.read_bytes()
+        for path in (built / "pagefind/all").rglob("*")
         if path.is_file()
     }
     assert on_disk == first.files
@@ -255,29 +257,49 @@ def test_the_preview_serves_an_edit_at_once_and_the_index_when_ready(
     indexer.wait(120)
     assert ready == ["ready"]
     kind, index = preview_build()  # the preview builds again when told: the index comes in
-    assert kind == "none" and "pagefind/pagefind-entry.json" in index
-    first = (out / "pagefind/pagefind-entry.json").read_bytes()
+    assert kind == "none" and "pagefind/all/pagefind-entry.json" in index
+    first = (out / "pagefind/all/pagefind-entry.json").read_bytes()
     (root / "content/b.md").write_text(
         entry(2, "fr", "Libération", "Espace", "Beta", "Une fusée."), encoding="utf-8"
     )
     kind, index = preview_build()  # the edit is served; the previous index stays meanwhile
     assert kind == "reload" and index == set()
-    assert (out / "pagefind/pagefind-entry.json").read_bytes() == first
+    assert (out / "pagefind/all/pagefind-entry.json").read_bytes() == first
     indexer.wait(120)
     kind, index = preview_build()
-    assert kind == "none" and "pagefind/pagefind-entry.json" in index
-    entry_file = json.loads((out / "pagefind/pagefind-entry.json").read_bytes())
+    assert kind == "none" and "pagefind/all/pagefind-entry.json" in index
+    entry_file = json.loads((out / "pagefind/all/pagefind-entry.json").read_bytes())
     assert entry_file["languages"]["fr"]["page_count"] == 2
 
 
-def test_a_newer_request_stops_the_run_it_overtakes(built: Path) -> None:
+SLOW = """#!/bin/sh
+if [ -e "{gate}" ]; then touch "{gate}.started"; exec sleep 60; fi
+exec "{real}" "$@"
+"""
+
+
+def test_a_newer_build_stops_the_run_it_no_longer_needs(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate, fake = tmp_path / "slow", tmp_path / "pagefind"
+    fake.write_text(SLOW.format(gate=gate, real=search.pagefind_binary()), encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("BRIEFGEN_PAGEFIND", str(fake))
+    gate.touch()  # the first run hangs until it is stopped
     calls: list[str] = []
     indexer = search.BackgroundIndexer(lambda: calls.append("ready"))
     pages = {path: built / path for path, _ in search.article_pages(built)}
     indexer.request("old", pages)
-    indexer.request("new", dict(list(pages.items())[:2]))
     indexer.begin()
-    indexer.wait(120)
+    started = time.monotonic()
+    while not (tmp_path / "slow.started").exists():
+        assert time.monotonic() - started < 30
+        time.sleep(0.05)
+    gate.unlink()
+    indexer.request("new", dict(list(pages.items())[:2]))  # a later build asks for other pages
+    indexer.begin()
+    indexer.wait(50)  # well before the stopped run's sleep would end
+    assert time.monotonic() - started < 50
     assert indexer.ready("old") is None
     index = indexer.ready("new")
     assert index is not None and index.pages == 2
