@@ -5,6 +5,8 @@ body or front matter, renamed, deleted; a template and a static file added,
 edited, deleted; the configuration edited) and after each step builds it
 twice: with the project's on-disk cache into `site/`, and from nothing into
 another folder. The two outputs must be the same bytes, and fail the same way.
+The search index is cut in parts of two articles, so that edits add, change
+and remove parts.
 Edits come faster than the file system's clock ticks, so stamps alone would
 not see them: the cache must notice anyway.
 """
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from briefgen import search
 from briefgen.build import build
 from briefgen.cache import Cache
 from briefgen.config import read_config
@@ -52,6 +55,7 @@ class Edits(RuleBasedStateMachine):
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="briefgen-prop-"))
         self.previous_key_home = os.environ.get("XDG_CACHE_HOME")
+        self.part_limit, search.PART_LIMIT = search.PART_LIMIT, 2  # the index in parts too
         os.environ["XDG_CACHE_HOME"] = str(self.tmp / "home")
         self.project = self.tmp / "project"
         (self.project / "content").mkdir(parents=True)
@@ -60,6 +64,7 @@ class Edits(RuleBasedStateMachine):
         self.counter = 0
 
     def teardown(self) -> None:
+        search.PART_LIMIT = self.part_limit
         if self.previous_key_home is None:
             os.environ.pop("XDG_CACHE_HOME", None)
         else:
