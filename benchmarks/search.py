@@ -4,8 +4,10 @@
 
 For each size of the shared corpus (`make_corpus.py`, kept in benchmarks/out/)
 it builds the site once (kept for later runs unless `--rebuild`), then times
-`briefgen.search.index_site` over its article pages (median of `--runs`, wall
-and CPU time, Pagefind's peak memory) and prints the bundle's size. At
+the indexing of one part of the index (`search.PART_LIMIT` article pages: what
+a build pays when one article changed) and, with `--whole`, of all the article
+pages in one index (median of `--runs`, wall and CPU time, Pagefind's peak
+memory), and prints the size of the bundles the build wrote. At
 `--browser-size` it serves the site on 127.0.0.1 and measures, in headless
 Chromium (Debian's `chromium`), the time from opening `/search/?q=WORD` to the
 first result shown, with a cold browser cache each run, and the time from
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 import statistics
 import subprocess
@@ -40,7 +43,7 @@ QUERIES = ("coopération", "sanctions", "missiles")
 
 def build(project: Path, again: bool) -> Path:
     out = project / "site"
-    if (out / "pagefind" / "pagefind-entry.json").is_file() and not again:
+    if (out / "pagefind" / "parts.json").is_file() and not again:
         return out
     subprocess.run(
         [sys.executable, "-m", "briefgen", "build", "-q", "--clean", "--out", str(out)],
@@ -51,18 +54,22 @@ def build(project: Path, again: bool) -> Path:
     return out
 
 
-def index_figures(site: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
-    """Wall and CPU seconds and peak memory (MB) of `index_site`, each run in a fresh process
-    whose resource usage (with Pagefind's, its child) `os.wait4` reports."""
+def index_figures(
+    site: Path, runs: int, pages: int
+) -> tuple[list[float], list[float], list[float]]:
+    """Wall and CPU seconds and peak memory (MB) of indexing the first `pages` article pages,
+    each run in a fresh process whose resource usage (with Pagefind's, its child) `os.wait4`
+    reports."""
     times, cpu, peak = [], [], []
     code = (
-        "import sys, pathlib; from briefgen import search; "
-        "search.index_site(pathlib.Path(sys.argv[1]))"
+        "import sys, pathlib; from briefgen import search; site = pathlib.Path(sys.argv[1]); "
+        "paths = sorted(site.glob(search.ARTICLES))[: int(sys.argv[2])]; "
+        "search.index_pages({p.relative_to(site).as_posix(): p for p in paths}, 'benchmark')"
     )
     for _ in range(runs):
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-c", code, str(site)],
+            [sys.executable, "-c", code, str(site), str(pages)],
             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         )
         _pid, status, usage = os.wait4(child.pid, 0)
@@ -124,26 +131,34 @@ def main() -> None:
     parser.add_argument("--browser-size", type=int, default=10000)
     parser.add_argument("--generator", type=Path, default=GENERATOR)
     parser.add_argument("--rebuild", action="store_true", help="build the sites again")
+    parser.add_argument("--whole", action="store_true", help="also index all pages at once")
     options = parser.parse_args()
     print(f"Pagefind {search.pagefind_version()}; {options.runs} runs, medians")
     for size in options.sizes:
         project = ensure_corpus(size, generator=options.generator)
         site = build(project, options.rebuild)
-        times, cpu, peak = index_figures(site, options.runs)
-        bundle = {  # the build wrote the same bytes as index_site gives
+        bundle = {  # the build wrote the same bytes as indexing the parts gives
             path.relative_to(site).as_posix(): path.stat().st_size
             for path in (site / search.FOLDER).rglob("*")
             if path.is_file()
         }
         total, files = sum(bundle.values()), len(bundle)
         fragments = sum(size for path, size in bundle.items() if "/fragment/" in path)
-        pages = len(search.article_pages(site))
+        pages = len(list(site.glob(search.ARTICLES)))
+        parts = len(json.loads((site / search.MANIFEST).read_bytes())["parts"])
         print(
-            f"{size:>6} entries: index {statistics.median(times):6.2f} s wall"
-            f" (min {min(times):.2f}), {statistics.median(cpu):6.2f} s CPU,"
-            f" Pagefind peak {max(peak):.0f} MB; {pages} pages -> {files} files,"
+            f"{size:>6} entries: {pages} pages in {parts} parts -> {files} files,"
             f" {total / 1e6:6.1f} MB ({fragments / 1e6:.1f} MB of excerpts)"
         )
+        for label, count in [("one part", search.PART_LIMIT), ("whole", pages)]:
+            if label == "whole" and not options.whole:
+                continue
+            times, cpu, peak = index_figures(site, options.runs, min(count, pages))
+            print(
+                f"{size:>6} entries, {label} ({min(count, pages)} pages): index"
+                f" {statistics.median(times):6.2f} s wall (min {min(times):.2f}),"
+                f" {statistics.median(cpu):6.2f} s CPU, Pagefind peak {max(peak):.0f} MB"
+            )
         if size == options.browser_size:
             first, typed = browser_figures(site, options.runs)
             print(
