@@ -2,6 +2,7 @@
 
     python benchmarks/build_speed.py --sizes 10000 --runs 3
     python benchmarks/build_speed.py --sizes 1000 --runs 3 --no-hugo
+    python benchmarks/build_speed.py --sizes 100000 --runs 1 --cases 1 2 3
 
 Corpora come from the shared deterministic generator (`make_corpus.py`) in
 briefgen's format and in Hugo's, kept in `benchmarks/out/` (git-ignored). For
@@ -160,13 +161,13 @@ class Hugo(Tool):
 Figures = tuple[float, float, float, int]  # wall s, CPU s, peak MiB, files rewritten
 
 
-def measure(tool: Tool, runs: int) -> dict[str, Figures]:
+def measure(tool: Tool, runs: int, cases: tuple[str, ...] = CASES) -> dict[str, Figures]:
     figures: dict[str, Figures] = {}
     sample_text = tool.sample.read_bytes()
     template = tool.template()
     template_text = template.read_bytes()
     try:
-        for case in CASES:
+        for case in cases:
             times, cpus, peaks, rewritten = [], [], [], []
             for number in range(runs):
                 if case == "cold build":
@@ -205,6 +206,14 @@ def main() -> None:
     parser.add_argument("--generator", type=Path, default=GENERATOR)
     parser.add_argument("--no-hugo", action="store_true", help="measure briefgen only")
     parser.add_argument(
+        "--cases",
+        type=int,
+        nargs="+",
+        choices=range(1, len(CASES) + 1),
+        default=list(range(1, len(CASES) + 1)),
+        help="which cases, by number: " + ", ".join(f"{n} {c}" for n, c in enumerate(CASES, 1)),
+    )
+    parser.add_argument(
         "--nlp",
         action="store_true",
         help="let briefgen use spaCy when installed (default: BRIEFGEN_NLP=0, the default install)",
@@ -219,8 +228,9 @@ def main() -> None:
         tools: list[Tool] = [Briefgen(ensure_corpus(size, generator=args.generator))]
         if not args.no_hugo:
             tools.append(Hugo(ensure_corpus(size, generator=args.generator, format="hugo")))
-        results = {tool.name: measure(tool, args.runs) for tool in tools}
-        for case in CASES:
+        cases = tuple(CASES[number - 1] for number in sorted(set(args.cases)))
+        results = {tool.name: measure(tool, args.runs, cases) for tool in tools}
+        for case in cases:
             base = results.get("hugo", {}).get(case)
             for name, figures in results.items():
                 median, cpu, peak, rewritten = figures[case]
