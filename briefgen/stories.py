@@ -61,7 +61,7 @@ class Item:
     key: str  # the entry's slug: unique, and the slug of a story it starts
     instant: float  # seconds since the epoch
     features: Features
-    stamp: str  # what `features` were computed from (a content hash): same stamp, same features
+    stamp: str  # a digest of `features` (`Features.stamp`): same stamp, same features
     pin: str = ""  # `story:` from front matter
 
     @property

@@ -4,7 +4,8 @@ Each entry's words (`story_text.features`) are worked out once and kept in
 the cache under a hash of what they depend on (title, body, language); the
 one pass (`stories.group`) goes on from the previous build's grouping, so a
 new entry costs one decision and an edited one replays the decisions before
-it. The editors' pages of stories (`content/stories/SLUG.md`) may rename a
+it, unless the edit left its words as they were (then nothing is decided
+again). The editors' pages of stories (`content/stories/SLUG.md`) may rename a
 story and lead its page; they never move an entry.
 """
 
@@ -150,10 +151,10 @@ def group_entries(
     before = len(known)
     cache.features = {key: value for key, value in known.items() if key in live}
     previous = cache.grouping
-    items = [
-        Item(e.slug, e.timestamp, cache.features[keys[e.slug]], keys[e.slug].hex(), e.story)
-        for e in entries
-    ]
+    items = []
+    for entry in entries:
+        found = cache.features[keys[entry.slug]]
+        items.append(Item(entry.slug, entry.timestamp, found, found.stamp, entry.story))
     cache.grouping = group(items, settings, previous)
     cache.computed = len(todo)
     cache.changed = (

@@ -10,6 +10,7 @@ entry's content hash.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 import re
@@ -19,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 
 # Frequencies as `wordfreq` gives them: the share of running words.
@@ -41,6 +43,14 @@ class Features:
 
     terms: tuple[tuple[str, float], ...]  # (word, tf * idf), by word
     sketch: tuple[int, ...]  # the smallest shingle hashes, ascending
+
+    @cached_property
+    def stamp(self) -> str:
+        """A digest of the terms and the sketch: the same stamp, the same features. An edit
+        that leaves them as they were (a sentence added after the lead, a common word
+        changed) leaves the grouping as it was. Kept with the features once worked out."""
+        text = repr((self.terms, self.sketch)).encode()
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def words(text: str) -> list[str]:

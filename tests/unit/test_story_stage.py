@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from briefgen import stories
 from briefgen.build import build
 from briefgen.cache import Cache, load_cache
 from briefgen.config import load_config
@@ -66,3 +68,42 @@ def test_the_words_are_not_worked_out_again_after_a_restart(
     build(config, cache=cache, out=tmp_path / "elsewhere")  # another output: every stage runs
     assert cache.stories.computed == 0
     assert len(cache.stories.grouping.stories if cache.stories.grouping else ()) == 3
+
+
+def test_an_edit_that_leaves_the_words_alone_decides_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = news_project(tmp_path / "project")
+    config = load_config(project)
+    cache = Cache()
+    build(config, cache=cache)
+    decided: list[str] = []
+    replayed: list[int] = []
+    decide, replay = stories._Pass.decide, stories._Pass.replay
+
+    def spy_decide(run: stories._Pass, item: stories.Item) -> None:
+        decided.append(item.key)
+        decide(run, item)
+
+    def spy_replay(run: stories._Pass, prefix: list[stories.Item], previous: Any) -> None:
+        replayed.append(len(prefix))
+        replay(run, prefix, previous)
+
+    monkeypatch.setattr(stories._Pass, "decide", spy_decide)
+    monkeypatch.setattr(stories._Pass, "replay", spy_replay)
+    quake = project / "content" / "2023" / "09" / QUAKE.removeprefix("2023-09-")
+    text = quake.read_text(encoding="utf-8")
+    # a topic and another source address: the file changed, its words did not
+    retagged = text.replace("lang: fr\n", "lang: fr\ntopics: [Séisme]\n", 1)
+    retagged = retagged.replace("www.francetvinfo.fr", "relais.example")
+    assert retagged != text
+    quake.write_text(retagged, encoding="utf-8")
+    build(config, cache=cache)
+    assert decided == [] and replayed == []
+    # a new word in the body: that entry and the ones after it are decided again
+    quake.write_text(retagged + "\nUn hélicoptère survole Marrakech.\n", encoding="utf-8")
+    build(config, cache=cache)
+    assert "seisme-maroc-296-morts" in decided and replayed
+    clean = tmp_path / "clean"
+    build(config, out=clean, cache=Cache())
+    assert tree(project / "site") == tree(clean)
