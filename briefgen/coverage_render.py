@@ -60,7 +60,7 @@ def labels(config: Config, step: int = 1) -> Labels:
         }
 
     return Labels(
-        unnamed=i18n.unnamed_outlet(config.language),
+        unnamed=i18n.unknown_source(config.language),
         chart_title=words.gettext("Articles per day by outlet"),
         chart_desc=describe,
         day=day,

@@ -235,7 +235,7 @@ def site_coverage(
         lambda entry: digests[entry.path],
         lambda entry: paragraphs_from_html(bodies[entry.path].html),
         cache,
-        unnamed=i18n.unnamed_outlet(config.language),
+        unnamed=i18n.unknown_source(config.language),
         others=i18n.translations(config.language).gettext("Other outlets"),
         recognizer=recognizer_for(os.environ),
         mapper=lambda job, items: ordered_map(job, items, progress),

@@ -73,13 +73,9 @@ def uncategorised(lang: str) -> str:
 
 
 def unknown_source(lang: str) -> str:
-    """The name of the outlet of entries that name none: 'Média inconnu' / 'Unknown outlet'."""
+    """The name of the outlet of entries that name none, in lists, leads and charts alike:
+    'Média inconnu' / 'Unknown outlet'."""
     return translations(lang).gettext("Unknown outlet")
-
-
-def unnamed_outlet(lang: str) -> str:
-    """The chart's name for articles without an outlet: 'Média non précisé' / 'Unnamed outlet'."""
-    return translations(lang).gettext("Unnamed outlet")
 
 
 def missing_catalog(lang: str, origin: str) -> Diagnostic | None:

@@ -71,9 +71,8 @@ def test_the_story_chart_table_counts_the_articles_of_its_timeline(
         for day, n in zip(days, per_day, strict=True):
             if n:
                 counted[(outlet, day)] = n
-    # the timeline calls an entry without an outlet "unknown", the chart "not given"
-    rename = {i18n.unknown_source("fr"): i18n.unnamed_outlet("fr")}
-    listed = Counter((rename.get(o, o), day) for o, day in page.evaluate(TIMELINE))
+    # an entry without an outlet is "Média inconnu" in the timeline and the chart alike
+    listed = Counter((outlet, day) for outlet, day in page.evaluate(TIMELINE))
     assert counted == listed
     assert sum(listed.values()) == 5
 
@@ -105,3 +104,16 @@ def test_the_story_page_leads_with_sentences_that_link_to_their_articles(
     assert 2 <= len(links) <= 4
     for href in links:
         assert open_page(browser, href).locator("h1").count() == 1
+
+
+def test_an_article_without_an_outlet_is_named_alike_in_the_lead_the_chart_and_the_lists(
+    site: Path,
+) -> None:
+    story = (site / SEED_STORY / "index.html").read_text(encoding="utf-8")
+    name = i18n.unknown_source("fr")
+    assert name == "Média inconnu"
+    assert f'">{name}</a> <span class="lead-sentence">' in story  # a lead sentence's source
+    assert f'<text class="attention-label" x="0" y="16" fill="currentColor">{name}</text>' in story
+    assert "non précisé" not in story
+    sources = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    assert f">{name}</a>" in sources
