@@ -8,7 +8,7 @@ pages of `paginate` entries: `topics/defense/`, `topics/defense/page/2/`…
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -22,6 +22,7 @@ from briefgen.model import Day, Entry, Group, Month, Site, Story, newest_first
 
 # URLs in one sitemap file: the sitemap protocol's limit
 SITEMAP_LIMIT = 50_000
+STORY_DATA_LIMIT = 1_000  # entries in one file of a story's JSON export
 # an article page names at most this many of its story's other articles (the nearest in
 # time) and of its day's: a story or a day of thousands has its own page, linked from there
 RELATED_LIMIT = 8
@@ -335,8 +336,7 @@ def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -
         pages.append(
             _feed(urls.story_feed(story), newest, title, urls.story(story), config, members)
         )
-        data = {"data": story_data(story, linker)}
-        pages.append(Page(urls.story_data(story), "story.json", data, members))
+        pages.extend(_story_data(story, linker, members))
     return pages
 
 
@@ -381,10 +381,33 @@ def _members(story: Story) -> tuple[Entry, ...]:
     return (*story.entries, *(copy.entry for copy in story.copies))
 
 
-def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
-    """What the JSON export of a story holds: its entries, oldest first, with their URLs."""
-    copied = {copy.entry.slug: copy.original.slug for copy in story.copies}
+def _story_data(story: Story, linker: urls.Linker, members: frozenset[str]) -> list[Page]:
+    """The JSON export of a story: `STORY_DATA_LIMIT` entries a file, oldest first."""
     entries = sorted(_members(story), key=lambda e: e.sort_key)
+    size = STORY_DATA_LIMIT
+    chunks = [entries[start : start + size] for start in range(0, len(entries), size)] or [[]]
+    routes = [urls.story_data(story, number) for number in range(1, len(chunks) + 1)]
+    return [
+        Page(route, "story.json", {"data": story_data(story, linker, chunks, n, routes)}, members)
+        for n, route in enumerate(routes)
+    ]
+
+
+def story_data(
+    story: Story,
+    linker: urls.Linker,
+    chunks: Sequence[Sequence[Entry]],
+    index: int,
+    routes: Sequence[str],
+) -> dict[str, Any]:
+    """File `index` of the JSON export of a story (whose entries, oldest first, are cut into
+    `chunks`, written at `routes`): the story, then its chunk of entries with their URLs,
+    and links to the previous and the next file."""
+    copied = {copy.entry.slug: copy.original.slug for copy in story.copies}
+
+    def neighbour(number: int) -> str | None:
+        return linker.absolute(routes[number]) if 0 <= number < len(routes) else None
+
     return {
         "slug": story.slug,
         "title": story.title,
@@ -392,6 +415,11 @@ def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
         "first": _when(story.first),
         "latest": _when(story.latest),
         "outlets": list(story.outlets),
+        "count": sum(len(chunk) for chunk in chunks),
+        "file": index + 1,
+        "files": len(routes),
+        "previous": neighbour(index - 1),
+        "next": neighbour(index + 1),
         "entries": [
             {
                 "id": entry.slug,
@@ -403,7 +431,7 @@ def story_data(story: Story, linker: urls.Linker) -> dict[str, Any]:
                 "original": entry.source_url,
                 "copy_of": copied.get(entry.slug),
             }
-            for entry in entries
+            for entry in chunks[index]
         ],
     }
 

@@ -32,9 +32,9 @@ def story_feed(item: Story) -> str:
     return story(item) + "feed.xml"
 
 
-def story_data(item: Story) -> str:
-    """The JSON export of a story's entries, for analysts."""
-    return story(item) + "story.json"
+def story_data(item: Story, number: int = 1) -> str:
+    """File `number` of the JSON export of a story's entries, for analysts."""
+    return story(item) + ("story.json" if number == 1 else f"story-{number}.json")
 
 
 def stories_page(number: int) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from briefgen import stories
+from briefgen import pages, stories
 from briefgen.build import build
 from briefgen.cache import Cache, load_cache
 from briefgen.config import load_config
@@ -107,3 +108,25 @@ def test_an_edit_that_leaves_the_words_alone_decides_nothing_again(
     clean = tmp_path / "clean"
     build(config, out=clean, cache=Cache())
     assert tree(project / "site") == tree(clean)
+
+
+def test_a_long_story_s_json_export_is_cut_into_linked_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "STORY_DATA_LIMIT", 2)
+    project = news_project(tmp_path / "project")
+    build(load_config(project), cache=Cache())
+    folder = project / "site" / "stories" / "libye-derna-2000-morts"
+    base = "http://127.0.0.1:8000/stories/libye-derna-2000-morts/"
+    first = json.loads((folder / "story.json").read_bytes())
+    second = json.loads((folder / "story-2.json").read_bytes())
+    assert not (folder / "story-3.json").exists()
+    assert (first["file"], first["files"], first["count"]) == (1, 2, 3)
+    assert (first["previous"], first["next"]) == (None, base + "story-2.json")
+    assert (second["file"], second["previous"], second["next"]) == (2, base + "story.json", None)
+    assert [len(first["entries"]), len(second["entries"])] == [2, 1]
+    dates = [entry["date"] for entry in first["entries"] + second["entries"]]
+    assert dates == sorted(dates)  # oldest first, across the files
+    assert {k: v for k, v in first.items() if k not in ("entries", "file", "previous", "next")} == {
+        k: v for k, v in second.items() if k not in ("entries", "file", "previous", "next")
+    }
