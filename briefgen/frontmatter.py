@@ -4,6 +4,10 @@ YAML is always safe-loaded (the C loader when PyYAML has it). Errors and the
 keys of the top-level mapping carry lines of the *file*, not of the YAML
 block: the front-matter offset is added to YAML's marks.
 
+A file's lines end at CR, LF or CR LF, as editors count them; YAML 1.1 also
+ends a line at NEL, LS and PS (U+0085, U+2028, U+2029), so its marks are
+mapped back to file lines (`YamlLines`).
+
 Aliases are bounded: before any value is built, the composed nodes are
 counted as if every alias were expanded (without expanding them), and a
 document that would hold more than `MAX_VALUES` values, or that refers to
@@ -12,6 +16,7 @@ itself, is refused. A 447-byte "billion laughs" is one error line, not gigabytes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +74,28 @@ def _loader(text: str) -> SafeLoader | DeepSafeLoader:
 
 
 FENCE = "---"
+FILE_BREAKS = re.compile("\r\n|\r|\n")  # where a file's line ends, as editors count
+YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # where YAML 1.1 ends one
+
+
+class YamlLines:
+    """YAML's line numbers (0-based, counting NEL, LS and PS as line ends) -> the lines of
+    `text` as a file has them (0-based)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+        if any(mark in text for mark in "\x85\u2028\u2029"):
+            self._starts = [0] + [found.end() for found in YAML_BREAKS.finditer(text)]
+
+    def __call__(self, line: int) -> int:
+        starts = self._starts
+        if starts is None:
+            return line
+        end = starts[min(line, len(starts) - 1)]
+        return len(FILE_BREAKS.findall(self._text, 0, end))
+
+
 MAX_VALUES = 100_000  # values in one document once aliases are expanded
 
 
@@ -134,12 +161,13 @@ def load_mapping(
 ) -> tuple[YamlMapping | None, list[Diagnostic]]:
     """Safe-load `text` as a mapping; `first_line` is the file line of its first line."""
     loader = _loader(text)
+    lines = YamlLines(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlMapping(), []
         if not isinstance(node, yaml.MappingNode):
-            line = node.start_mark.line + first_line
+            line = lines(node.start_mark.line) + first_line
             return None, [
                 error(path, line, "expected a mapping of `key: value` lines", code="yaml")
             ]
@@ -151,10 +179,12 @@ def load_mapping(
                 else f"aliases expand to more than {MAX_VALUES:,} values"
             )
             message = f"invalid YAML: {problem} (expected plain values; `*name` aliases sparingly)"
-            return None, [error(path, node.start_mark.line + first_line, message, code="yaml")]
+            return None, [
+                error(path, lines(node.start_mark.line) + first_line, message, code="yaml")
+            ]
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        return None, [_yaml_error(exc, path, first_line, len(text))]
+        return None, [_yaml_error(exc, path, first_line, lines, len(text))]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text.count("\n", 0, exc.position) + first_line
         code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
@@ -174,7 +204,7 @@ def load_mapping(
     problems: list[Diagnostic] = []
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        line = key_node.start_mark.line + first_line
+        line = lines(key_node.start_mark.line) + first_line
         _record(mapping.key_lines, key, line, path, problems)
         if isinstance(value_node, yaml.MappingNode):
             for sub_key, _sub_value in value_node.value:
@@ -182,7 +212,7 @@ def load_mapping(
                 _record(
                     mapping.nested_lines,
                     dotted,
-                    sub_key.start_mark.line + first_line,
+                    lines(sub_key.start_mark.line) + first_line,
                     path,
                     problems,
                 )
@@ -206,19 +236,33 @@ def _record(
         )
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, path: str, first_line: int, length: int) -> Diagnostic:
+def _yaml_error(
+    exc: yaml.MarkedYAMLError, path: str, first_line: int, lines: YamlLines, length: int
+) -> Diagnostic:
     """PyYAML's problem where it is; a construct left open at the end, where it starts."""
     problem = exc.problem or exc.context or "invalid YAML"
     mark = exc.problem_mark or exc.context_mark
     if exc.context and exc.context_mark is not None:
-        start = exc.context_mark.line + first_line
+        start = lines(exc.context_mark.line) + first_line
         if mark is not None and mark.index >= length:
             mark = exc.context_mark  # the end is always the closing fence: point at the start
         where = "" if mark is exc.context_mark else f" that starts on line {start}"
         problem = f"{problem} ({exc.context}{where})"
-    line = mark.line + first_line if mark else first_line
+    line = lines(mark.line) + first_line if mark else first_line
     col = mark.column + 1 if mark else 0
     return error(path, line, f"invalid YAML: {clip(problem)}", code="yaml", col=col)
+
+
+def _file_lines(text: str) -> list[str]:
+    """`text.splitlines(keepends=True)`, but a line ends at CR, LF or CR LF only, not at
+    NEL, LS, PS, form feed... which `str.splitlines` also takes for line ends."""
+    lines, start = [], 0
+    for found in FILE_BREAKS.finditer(text):
+        lines.append(text[start : found.end()])
+        start = found.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
 
 
 def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
@@ -229,7 +273,7 @@ def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
+    lines = _file_lines(text)
     if not lines or lines[0].rstrip() != FENCE:
         return None, [
             error(path, 1, "expected front matter opening with a `---` line", code="frontmatter")

@@ -98,3 +98,36 @@ def test_an_integer_too_long_for_python_stays_text() -> None:
     document, problems = split("---\nn: " + "9" * 5000 + "\nm: 12\n---\n", "a.md")
     assert problems == [] and document is not None
     assert document.meta.data == {"n": "9" * 5000, "m": 12}
+
+
+DEEP = "# " + "[" * 1001 + "\n"  # enough nesting marks for the pure-Python loader
+
+
+@pytest.mark.parametrize("mark", ["\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize("loader", ["C", "Python"])
+def test_yaml_s_other_line_ends_do_not_shift_file_lines(mark: str, loader: str) -> None:
+    """YAML 1.1 ends a line at NEL, LS and PS too; editors and messages do not."""
+    head = DEEP if loader == "Python" else ""
+    text = (
+        f'---\n{head}title: "Un{mark}titre"\nlang: fr\nsource:\n  url: x\nlang: en\n---\nCorps.\n'
+    )
+    document, problems = split(text, "a.md")
+    base = 3 if head else 2  # the title's line
+    assert document is not None and document.body_line == base + 6
+    assert document.meta.line("lang") == base + 1
+    assert document.meta.line("source.url") == base + 3
+    assert [str(p) for p in problems] == [
+        f"a.md:{base + 4}: error: lang: duplicate key (first given on line {base + 1}; "
+        "expected each key once)"
+    ]
+    broken = f"---\n{head}title: 'Un{mark}titre'\ntags: [a, b\n---\n"
+    _, problems = split(broken, "a.md")
+    assert [p.line for p in problems] == [base + 1]
+
+
+def test_only_cr_and_lf_end_a_file_s_lines() -> None:
+    document, problems = split("---\ntitle: 'a\u2029b'\n---\nCorps\x0c.\n", "a.md")
+    assert problems == [] and document is not None
+    assert document.body == "Corps\x0c.\n" and document.body_line == 4
+    document, _ = split("---\rtitle: x\r\n---\rCorps.\r", "a.md")  # old Mac and Windows ends
+    assert document is not None and document.body == "Corps.\r" and document.body_line == 4
