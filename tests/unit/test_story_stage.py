@@ -21,6 +21,12 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def assert_clean_build_is_the_same(project: Path, clean: Path) -> None:
+    """A build from nothing writes what the project's cached builds wrote into `site/`."""
+    build(load_config(project), out=clean, cache=Cache())
+    assert tree(project / "site") == tree(clean)
+
+
 def test_a_new_entry_costs_its_own_words_and_builds_what_a_clean_build_builds(
     tmp_path: Path,
 ) -> None:
@@ -47,9 +53,7 @@ def test_a_new_entry_costs_its_own_words_and_builds_what_a_clean_build_builds(
     assert cache.stories.computed == 1
     assert cache.stories.grouping is not None
     assert cache.stories.grouping.story_of["relais"] == "seisme-maroc-296-morts"
-    clean = tmp_path / "clean"
-    build(config, out=clean, cache=Cache())
-    assert tree(project / "site") == tree(clean)
+    assert_clean_build_is_the_same(project, tmp_path / "clean")
 
 
 def test_the_words_are_not_worked_out_again_after_a_restart(
@@ -105,9 +109,7 @@ def test_an_edit_that_leaves_the_words_alone_decides_nothing_again(
     quake.write_text(retagged + "\nUn hélicoptère survole Marrakech.\n", encoding="utf-8")
     build(config, cache=cache)
     assert "seisme-maroc-296-morts" in decided and replayed
-    clean = tmp_path / "clean"
-    build(config, out=clean, cache=Cache())
-    assert tree(project / "site") == tree(clean)
+    assert_clean_build_is_the_same(project, tmp_path / "clean")
 
 
 def test_a_long_story_s_json_export_is_cut_into_linked_files(
