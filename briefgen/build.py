@@ -381,7 +381,8 @@ def _search(
             writer.put(
                 f"{search.PREFIX}{part.name}/{inside}", data, search.ORIGIN, part.key.encode()
             )
-        held.append(part.name)
+        if index.files:  # none when its pages were all gone before the preview indexed them
+            held.append(part.name)
     if held:
         data = search.manifest(held)
         signature = hashlib.sha256(data).digest()

@@ -27,10 +27,18 @@ function countText(count, query) {
 async function loadPagefind() {
   const root = new URL(settings.bundle, location.href);
   const { parts } = await (await fetch(new URL("parts.json", root))).json();
-  const bundles = parts.map((part) => new URL(part, root).href);
-  const entries = await Promise.all(
-    bundles.map(async (bundle) => (await fetch(bundle + "pagefind-entry.json")).json()),
+  // a part that cannot be read (a preview still indexing it) is left out, not the search
+  const loaded = await Promise.allSettled(
+    parts.map(async (part) => {
+      const bundle = new URL(part, root).href;
+      const response = await fetch(bundle + "pagefind-entry.json");
+      if (!response.ok) throw new Error(`${response.status} ${bundle}`);
+      return [bundle, await response.json()];
+    }),
   );
+  const found = loaded.filter((result) => result.status === "fulfilled").map((result) => result.value);
+  const bundles = found.map(([bundle]) => bundle);
+  const entries = found.map(([, entry]) => entry);
   const [first, ...others] = bundles;
   const module = await import(first + "pagefind.js");
   const languages = Object.entries(entries[0].languages);

@@ -8,7 +8,9 @@ on the same site indexed in parts, as a big briefing is.
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -195,3 +197,26 @@ def test_no_match_is_announced(page: Any, base_url: str) -> None:
     assert (
         page.locator("#search-status").inner_text() == "Aucun article ne correspond à « zzzyzzx »."
     )
+
+
+def test_a_part_that_cannot_be_read_is_left_out_of_the_search(
+    page: Any, site: Path, tmp_path: Path
+) -> None:
+    """A preview may list a part it is still indexing: the other parts are searched."""
+    copy = tmp_path / "www" / PREFIX.strip("/")
+    shutil.copytree(site, copy)
+    parts = json.loads((copy / "pagefind/parts.json").read_bytes())["parts"]
+    shutil.rmtree(copy / "pagefind" / parts[-1])
+    kept = {  # the articles of the parts left, from their fragments ("pagefind_dcd" + JSON)
+        PREFIX.rstrip("/") + json.loads(gzip.decompress(path.read_bytes())[12:])["url"]
+        for part in parts[:-1]
+        for path in (copy / "pagefind" / part / "fragment").glob("*.pf_fragment")
+    }
+    with serve_folder(copy.parent) as url:
+        if kept:
+            found = set(results(page, url.rstrip("/") + PREFIX, "coopération"))
+            assert found == seed_articles_with("coopération") & kept
+        else:  # its one part is gone: the page says the index is not ready
+            page.goto(url.rstrip("/") + PREFIX + "search/?q=coopération")
+            status = page.locator("#search-status")
+            status.filter(has_text="pas encore prêt").wait_for()
