@@ -22,7 +22,10 @@ nothing that comes after it renames it.
 Incremental: given the previous result, `group` replays the decisions it
 recorded for the unchanged prefix of the (instant, key) order and decides
 only from the first changed entry on; appending an entry decides one entry.
-The result is the same as from nothing, whatever the previous result was.
+A result also keeps where its pass stood before its first decision (its
+checkpoint), so editing the same entry again goes on from there instead of
+replaying every entry before it. The result is the same as from nothing,
+whatever the previous result was.
 """
 
 from __future__ import annotations
@@ -134,6 +137,8 @@ class Grouping:
     settings: Settings
     marks: tuple[tuple[str, float, str, str], ...]  # Item.mark, in pass order
     state: _State
+    # the state after the first `n` marks, before this pass decided anything: (n, state)
+    checkpoint: tuple[int, _State] | None = None
 
 
 def group(items: Iterable[Item], settings: Settings, previous: Grouping | None = None) -> Grouping:
@@ -146,11 +151,16 @@ def group(items: Iterable[Item], settings: Settings, previous: Grouping | None =
     run = _Pass(ordered, settings)
     if previous is not None and prefix == len(previous.marks):
         run.resume(previous.state)
+    elif previous is not None and previous.checkpoint and previous.checkpoint[0] <= prefix:
+        done, state = previous.checkpoint  # the same first `done` marks: go on from there
+        run.resume(state)
+        run.replay(ordered[done:prefix], previous)
     else:
         run.replay(ordered[:prefix], previous)
+    checkpoint = (prefix, run.keep()) if prefix < len(ordered) else None
     for item in ordered[prefix:]:
         run.decide(item)
-    return run.result(marks)
+    return run.result(marks, checkpoint)
 
 
 def _common_prefix(
@@ -201,6 +211,24 @@ class _Pass:
             if story.total is not None:
                 self._index_story(story)
         self._index_recent(state.story_of)
+
+    def keep(self) -> _State:
+        """A copy of the state as it is, for a later pass to resume: the stories are shared
+        with this pass, which copies each before it changes it."""
+        state = self.state
+        state.shared = set(state.stories)
+        return _State(
+            dict(state.stories),
+            list(state.ranks),
+            dict(state.story_of),
+            dict(state.copy_of),
+            set(),
+            state.now,
+            dict(state.seen),
+            state.count,
+            list(state.eras),
+            dict(state.era_of),
+        )
 
     def replay(self, prefix: list[Item], previous: Grouping | None) -> None:
         """Apply the decisions `previous` made for `prefix`, without comparing anything."""
@@ -395,7 +423,11 @@ class _Pass:
 
     # -- the result ---------------------------------------------------------------
 
-    def result(self, marks: tuple[tuple[str, float, str, str], ...]) -> Grouping:
+    def result(
+        self,
+        marks: tuple[tuple[str, float, str, str], ...],
+        checkpoint: tuple[int, _State] | None = None,
+    ) -> Grouping:
         state = self.state
         stories = []
         for slug in state.ranks:
@@ -417,6 +449,7 @@ class _Pass:
             self.settings,
             marks,
             state,
+            checkpoint,
         )
 
 

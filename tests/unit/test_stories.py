@@ -252,6 +252,29 @@ def test_going_on_from_any_previous_result_gives_the_result_from_nothing(
     assert outcome(group(edited, SMALL, previous)) == outcome(group(edited, SMALL))
 
 
+@PROPERTY
+@given(
+    item_lists(min_size=1),
+    st.lists(st.tuples(st.integers(0, 2), st.sampled_from(VOCABULARY)), min_size=1, max_size=5),
+)
+def test_editing_entries_one_after_another_gives_the_result_from_nothing(
+    items: list[Item], edits: list[tuple[int, str]]
+) -> None:
+    """Each pass goes on from the one before (often from its checkpoint: the same entry
+    edited again), and each result is the one from nothing."""
+    ordered = sorted(items, key=lambda item: item.order)
+    current = group(ordered, SMALL)
+    for position, word in edits:
+        index = len(ordered) - 1 - position % len(ordered)  # the newest entries, mostly
+        item = ordered[index]
+        terms = dict(item.features.terms)
+        terms[word] = terms.get(word, 0.0) + 3.0
+        found = Features(tuple(sorted(terms.items())), item.features.sketch)
+        ordered[index] = replace(item, features=found, stamp=repr(found))
+        current = group(ordered, SMALL, current)
+        assert outcome(current) == outcome(group(ordered, SMALL))
+
+
 def test_two_items_with_one_key_are_refused() -> None:
     item = real_item(SEEDS[0])
     with pytest.raises(ValueError, match="share a key"):
