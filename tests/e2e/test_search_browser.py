@@ -220,3 +220,10 @@ def test_a_part_that_cannot_be_read_is_left_out_of_the_search(
             page.goto(url.rstrip("/") + PREFIX + "search/?q=coopération")
             status = page.locator("#search-status")
             status.filter(has_text="pas encore prêt").wait_for()
+
+
+def test_a_result_without_an_outlet_names_it_as_the_lists_do(page: Any, base_url: str) -> None:
+    results(page, base_url, "Vostochny")
+    metas = page.locator(".search-result .meta").all_inner_texts()
+    assert any(meta.startswith("Média inconnu · ") for meta in metas)
+    assert all(meta.split(" · ")[0] for meta in metas)  # never a date alone
