@@ -354,10 +354,7 @@ def _search(
     todo: list[search.Part] = []
     held: list[str] = []  # the parts the output holds
     for part in parts:
-        old = previous.get(part.name, [])
-        if old and all(writer.unchanged(path, part.key.encode()) for path in old):
-            for path in old:
-                writer.keep(path, search.ORIGIN)
+        if _keep_all(writer, previous.get(part.name, []), part.key.encode()):
             held.append(part.name)
         else:
             todo.append(part)
@@ -368,12 +365,9 @@ def _search(
         if progress is not None:
             progress(number, len(todo))
         index = indexing.index(part.key, functools.partial(_located, part.pages, where))
-        if index is None:
+        if index is None:  # its previous files, if still whole, stay until it is ready
             whole = False
-            old = previous.get(part.name, [])
-            if old and all(writer.unchanged(path, writer.previous[path].signature) for path in old):
-                for path in old:
-                    writer.keep(path, search.ORIGIN)
+            if _keep_all(writer, previous.get(part.name, []), None):
                 held.append(part.name)
             continue
         for relative, data in index.files.items():
@@ -393,6 +387,19 @@ def _search(
     if progress is not None and todo:
         progress(len(todo), len(todo))
     return whole
+
+
+def _keep_all(writer: Writer, paths: list[str], signature: bytes | None) -> bool:
+    """Keep the previous output files `paths` if there are some and each is unchanged, with
+    `signature` (None: the one it was written with); whether they were kept."""
+    if not paths or not all(
+        writer.unchanged(path, writer.previous[path].signature if signature is None else signature)
+        for path in paths
+    ):
+        return False
+    for path in paths:
+        writer.keep(path, search.ORIGIN)
+    return True
 
 
 def _located(pages: tuple[str, ...], where: Callable[[str], Path]) -> dict[str, Path]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -149,3 +149,40 @@ def test_the_preview_publishes_the_parts_once_all_are_indexed(
     index = {path for path in fourth.written if path.startswith("pagefind/")}
     assert index and all(path.startswith("pagefind/2023/") for path in index)
     indexer.close()
+
+
+class FirstEmpty:
+    """Indexes at once, but gives no files for the first part asked (its pages were gone)."""
+
+    deferred = False
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> search.SearchIndex:
+        self.asked += 1
+        if self.asked == 1:
+            return search.SearchIndex(files={}, pages=0, key=key)
+        found = search.Synchronous().index(key, pages)
+        assert found is not None
+        return found
+
+    def begin(self) -> None:
+        return None
+
+
+def test_a_part_indexed_without_files_is_not_listed(
+    make_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "PART_LIMIT", 1)
+    root = make_project(
+        {
+            "briefgen.yaml": "title: Revue\nlanguage: fr\n",
+            "content/a.md": entry("2022-05-02", "Alpha", "Une coopération."),
+            "content/b.md": entry("2023-05-02", "Beta", "Une fusée."),
+        }
+    )
+    out = tmp_path / "site"
+    build(load_config(root), out=out, cache=Cache(), indexing=FirstEmpty())
+    assert json.loads((out / "pagefind/parts.json").read_bytes())["parts"] == ["2023/"]
+    assert not (out / "pagefind/2022").exists()
