@@ -186,7 +186,7 @@ def load_mapping(
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_error(exc, path, first_line, lines, len(text))]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        line = text.count("\n", 0, exc.position) + first_line
+        line = len(FILE_BREAKS.findall(text, 0, exc.position)) + first_line
         code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
         message = f"invalid YAML: {clip(exc.reason)} (U+{code:04X} on this line)"
         return None, [error(path, line, message, code="yaml")]

@@ -47,8 +47,9 @@ class Features:
     @cached_property
     def stamp(self) -> str:
         """A digest of the terms and the sketch: the same stamp, the same features. An edit
-        that leaves them as they were (a sentence added after the lead, a common word
-        changed) leaves the grouping as it was. Kept with the features once worked out."""
+        that leaves them as they were (front matter other than the title and language, a
+        link's target, punctuation, a common word) leaves the grouping as it was; a new
+        word usually does not. Kept with the features once worked out."""
         text = repr((self.terms, self.sketch)).encode()
         return hashlib.blake2b(text, digest_size=16).hexdigest()
 
