@@ -39,7 +39,7 @@ import jinja2
 
 from briefgen import i18n, search, urls
 from briefgen.bodies import Damaged, body_key, render_bodies
-from briefgen.cache import Cache, Last, load_cache, recover, save_cache
+from briefgen.cache import Cache, Last, load_cache, recover, save_cache, spare_folder
 from briefgen.config import CONFIG_FILE, Config
 from briefgen.content import read_content
 from briefgen.coverage_stage import recognizer_for, site_coverage
@@ -203,7 +203,12 @@ def _pipeline(
         raise BriefgenError(sort_diagnostics(found))
     show(env, config, bodies, coverage)
     signer = Signer(digests, _settings(config, drafts), templates)
-    writer = Writer(output, cache.outputs if cache.output == str(output) else {}, in_place=in_place)
+    writer = Writer(
+        output,
+        cache.outputs if cache.output == str(output) else {},
+        in_place=in_place,
+        spare=None if in_place else spare_folder(config.root, output),
+    )
     try:
         rendered = _render(pages, writer, signer, env, config, progress)
         for relative, item in sorted(plain.items()):

@@ -44,6 +44,7 @@ from briefgen.write import write_file
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
 BODIES = "bodies.sqlite"
+SPARE_PREFIX = "previous-site-"
 FORMAT = f"briefgen-cache 5 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
@@ -128,6 +129,16 @@ class Cache:
 
 def cache_file(root: Path) -> Path:
     return root / FOLDER / FILE
+
+
+def spare_folder(root: Path, output: Path) -> Path | None:
+    """Where a build into `output` keeps the previous site for the next one (`write.Staging`):
+    in the cache folder, one per output folder; None when the cache folder is a link."""
+    folder = root / FOLDER
+    if folder.is_symlink():
+        return None
+    name = hashlib.blake2b(os.fsencode(output), digest_size=8).hexdigest()
+    return folder / f"{SPARE_PREFIX}{name}"
 
 
 def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:

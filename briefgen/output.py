@@ -4,8 +4,9 @@
 signature (what it was made from) and whose file on disk match the cache is
 kept without being rendered; a file rendered again whose bytes did not change
 is kept too. Only when something changed (a file written, or one gone) is a
-staging folder made: kept files go in as hard links to the current ones and
-the folders are swapped (`write.Staging`, which says why this is safe). A
+staging folder made, or the previous site kept as the spare brought up to
+date: kept files go in as hard links to the current ones and the folders are
+swapped (`write.Staging`, which says why this is safe). A
 build that changes nothing touches nothing: modification times stay.
 
 The live preview's output is a private temporary folder that only its own
@@ -29,7 +30,7 @@ from briefgen.cache import Output
 from briefgen.deps import digest_bytes
 from briefgen.diagnostics import BriefgenError, error
 from briefgen.sources import MISSING, stamp
-from briefgen.write import Staging, umask
+from briefgen.write import Staging, prune_empty, umask
 
 TEMPORARY_PREFIX = ".briefgen-new-"
 
@@ -38,10 +39,16 @@ class Writer:
     """Collects the files of one build; `finish()` makes the output folder hold exactly them."""
 
     def __init__(
-        self, output: Path, previous: Mapping[str, Output], *, in_place: bool = False
+        self,
+        output: Path,
+        previous: Mapping[str, Output],
+        *,
+        in_place: bool = False,
+        spare: Path | None = None,
     ) -> None:
         self.output = output
         self.in_place = in_place
+        self.spare = spare  # where the previous site is kept for the next build (`Staging`)
         self._pending: dict[str, str] = {}  # in place: relative path -> its temporary file
         self._prefix = f"{output}{os.sep}"  # paths as strings: 12 000 `Path`s cost 0.1 s
         self.previous = previous
@@ -120,12 +127,13 @@ class Writer:
         for relative in self.removed:
             path = self.output / relative
             path.unlink(missing_ok=True)
-            _prune_empty(path.parent, self.output)
+            prune_empty(path.parent, self.output)
 
     def _swap(self) -> None:
         staging = self._open()
         for relative, origin in self.kept:
-            staging.link(relative, self.output / relative, origin)
+            inode = self.records[relative].stamp[2]
+            staging.link(relative, self._prefix + relative, origin, inode)
         staging.commit()
 
     def close(self) -> None:
@@ -139,7 +147,7 @@ class Writer:
 
     def _open(self) -> Staging:
         if self._staging is None:
-            self._staging = Staging(self.output, locked=True).__enter__()
+            self._staging = Staging(self.output, locked=True, spare=self.spare).__enter__()
         return self._staging
 
     def _claim(self, relative: str, origin: str) -> None:
@@ -170,13 +178,3 @@ def _temporary(target: Path, data: bytes) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
-
-
-def _prune_empty(folder: Path, root: Path) -> None:
-    """Remove `folder` and its parents up to `root` while they are empty."""
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:  # not empty, or gone
-            return
-        folder = folder.parent

@@ -1,21 +1,31 @@
 """Writing the output: staged, atomic, never two writes to one path, one build at a time.
 
-A build that changes anything writes its files into a staging folder beside
-the output (unchanged files are hard links to those of the current output,
-so their bytes and modification times stay as they were), then swaps the two
-folders in one step and removes the old one. Why this is safe:
+A build that changes anything writes its files into a staging folder (unchanged
+files are hard links to those of the current output, so their bytes and
+modification times stay as they were), then swaps the two folders in one step.
+The folder swapped out, the previous site, is kept as the next build's staging
+folder (the *spare*) when the caller gives it a place: the next build then only
+replaces the files that differ from its output and removes the ones it does not
+make, instead of linking every file again and deleting a whole tree (at 10 000
+articles, 23 000 links and 13 000 folders: seconds per build). Why this is safe:
 
 - the swap is `renameat2(RENAME_EXCHANGE)`: the output path names the old
   site or the new one at every instant, never nothing. Where the system
   cannot exchange, the old site is renamed aside then the new one in place;
   a build killed between the two renames leaves the old site aside, and the
-  next build puts it back before anything else (`_remove_leftovers`);
-- a hard link is the same file, not a copy: the previous site is never
-  modified (every changed file is a new file in the staging folder), so the
-  links in staging see exactly the bytes the cache recorded for them;
-- builds of one output take `OutputLock` first; only its holder removes
-  staging or old folders left by killed builds, so a build never deletes
-  the staging folder of a build that is still running.
+  next build puts it back before anything else (`remove_leftovers`);
+- a hard link is the same file, not a copy: no file is ever written in place.
+  A changed file is a new file (in the spare, the link standing at its path is
+  removed first), so the current site is never modified, and the links in
+  staging see exactly the bytes the cache recorded for them;
+- a spare is trusted for nothing: it is walked when a build opens it, and a
+  file is kept only when it is the very file (same inode) the new site keeps at
+  that path; every other file is removed or replaced, and anything that is not a
+  plain file or folder is removed on sight. A build killed while it refreshes
+  the spare leaves the output untouched and the next build finishes the job;
+- builds of one output take `OutputLock` first; only its holder touches its
+  spare or removes staging or old folders left by killed builds, so a build
+  never deletes the staging folder of a build that is still running.
 
 `write_file` writes one file through a temporary file and `os.replace`.
 """
@@ -124,13 +134,18 @@ class Staging:
 
     Use as a context manager: on an exception the staging folder is removed
     and `output` is left as it was. It takes the output's lock unless the
-    caller holds it (`locked=True`).
+    caller holds it (`locked=True`). With `spare` (a path on the output's file
+    system, owned by this output), the previous site is kept there after the
+    swap and the next build stages into it.
     """
 
-    def __init__(self, output: Path, *, locked: bool = False) -> None:
+    def __init__(self, output: Path, *, locked: bool = False, spare: Path | None = None) -> None:
         self.output = output.resolve()
         self.origins: dict[str, str] = {}
         self.root: Path | None = None
+        self.spare = spare
+        self._reused = False  # staging into the spare: its files are those of an older site
+        self._present: dict[str, int] = {}  # in the spare: each file's inode, by relative path
         self._lock = None if locked else OutputLock(self.output)
 
     def __enter__(self) -> Staging:
@@ -146,13 +161,19 @@ class Staging:
     def _open(self) -> None:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(self.output)
+        spare = self.spare
+        if spare is not None and spare.is_dir() and not spare.is_symlink():
+            self.root, self._reused = spare, True
+            self._present = _inventory(spare)
+            return
         self.root = Path(
             tempfile.mkdtemp(dir=self.output.parent, prefix=f"{STAGING_PREFIX}{self.output.name}-")
         )
         os.chmod(self.root, 0o777 & ~umask())
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
-        if self.root is not None and self.root.exists():
+        # a spare is left as it is: the next build checks every file of it anyway
+        if self.root is not None and not self._reused and self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
         if self._lock is not None:
             self._lock.__exit__(kind, value, tb)
@@ -160,22 +181,55 @@ class Staging:
     def add(self, relative: str, data: bytes, origin: str) -> None:
         """Stage one file; a second write to the same path is an error naming both origins."""
         target = self._claim(relative, origin)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._make_room(target)
         target.write_bytes(data)
 
-    def link(self, relative: str, source: Path, origin: str) -> None:
+    def link(self, relative: str, source: Path | str, origin: str, inode: int = -1) -> None:
         """Stage the file `source` of the current output as it is: a hard link (a copy
-        keeping its modification time where links are refused)."""
+        keeping its modification time where links are refused). `inode` is the
+        source's, when known: a spare already holding that very file keeps it."""
         target = self._claim(relative, origin)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if self._reused and inode >= 0 and self._present.get(self._key(relative)) == inode:
+            return
+        self._make_room(target)
         try:
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
 
+    def _make_room(self, target: Path) -> None:
+        """The folders above `target`, and nothing left of an older site at its path."""
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            if not self._reused:
+                raise
+            self._unblock(target)  # a file of the older site stands where a folder must be
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if self._reused:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+
+    def _unblock(self, target: Path) -> None:
+        root = self._root()
+        parts = target.relative_to(root).parts[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = root.joinpath(*parts[:depth])
+            if not folder.is_dir() or folder.is_symlink():
+                folder.unlink(missing_ok=True)
+                self._present.pop("/".join(parts[:depth]), None)
+                return
+
+    def _key(self, relative: str) -> str:
+        pure = PurePosixPath(relative)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise ValueError(f"output path {relative!r} leaves the output folder")
+        return "/".join(pure.parts)
+
     def _claim(self, relative: str, origin: str) -> Path:
-        target = self._target(relative)
-        key = target.relative_to(self._root()).as_posix()
+        key = self._key(relative)
         first = self.origins.get(key)
         if first is not None:
             raise BriefgenError(
@@ -189,7 +243,7 @@ class Staging:
                 ]
             )
         self.origins[key] = origin
-        return target
+        return self._root() / key
 
     def add_all(self, files: Iterable[tuple[str, bytes, str]]) -> None:
         for relative, data, origin in files:
@@ -198,9 +252,11 @@ class Staging:
     def commit(self) -> None:
         """Swap the staging folder in place of the output folder."""
         root = self._root()
+        if self._reused:
+            self._drop_strays(root)
         if self.output.is_dir() and not self.output.is_symlink() and _exchange(root, self.output):
             self.root = None
-            shutil.rmtree(root, ignore_errors=True)  # the previous site, now in `root`
+            self._retire(root)  # the previous site, now in `root`
             return
         old = None
         if self.output.exists() or self.output.is_symlink():
@@ -212,7 +268,30 @@ class Staging:
         os.replace(root, self.output)
         self.root = None
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            self._retire(old)
+
+    def _drop_strays(self, root: Path) -> None:
+        """Remove the spare's files that the new site does not have, and emptied folders."""
+        for key in sorted(self._present.keys() - self.origins.keys()):
+            path = root / key
+            path.unlink(missing_ok=True)
+            prune_empty(path.parent, root)
+
+    def _retire(self, previous: Path) -> None:
+        """Keep the previous site as the spare, or remove it."""
+        spare = self.spare
+        if spare is not None and previous != spare:
+            try:
+                if spare.is_dir() and not spare.is_symlink():
+                    shutil.rmtree(spare)
+                else:
+                    spare.unlink(missing_ok=True)
+                os.replace(previous, spare)
+                return
+            except OSError:  # another file system, or not ours to replace
+                pass
+        if spare is None or previous != spare:
+            shutil.rmtree(previous, ignore_errors=True)
 
     @property
     def folder(self) -> Path:
@@ -224,11 +303,40 @@ class Staging:
             raise RuntimeError("Staging is not open")
         return self.root
 
-    def _target(self, relative: str) -> Path:
-        pure = PurePosixPath(relative)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise ValueError(f"output path {relative!r} leaves the output folder")
-        return self._root().joinpath(*pure.parts)
+
+def _inventory(folder: Path) -> dict[str, int]:
+    """Every plain file under `folder`, by relative path, with its inode. Anything else
+    (a link, a device) is removed on sight, and so is an empty folder."""
+    found: dict[str, int] = {}
+
+    def walk(path: str, prefix: str) -> bool:
+        empty = True
+        with os.scandir(path) as entries:
+            for item in entries:
+                if item.is_dir(follow_symlinks=False):
+                    if walk(item.path, f"{prefix}{item.name}/"):
+                        os.rmdir(item.path)
+                    else:
+                        empty = False
+                elif item.is_file(follow_symlinks=False):
+                    found[prefix + item.name] = item.inode()
+                    empty = False
+                else:
+                    os.unlink(item.path)
+        return empty
+
+    walk(str(folder), "")
+    return found
+
+
+def prune_empty(folder: Path, root: Path) -> None:
+    """Remove `folder` and its parents up to `root` while they are empty."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone
+            return
+        folder = folder.parent
 
 
 def _exchange(first: Path, second: Path) -> bool:

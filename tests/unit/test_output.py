@@ -72,3 +72,19 @@ def test_in_place_and_swapped_outputs_hold_the_same_bytes(tmp_path: Path) -> Non
             {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
         )
     assert folders[0] == folders[1]
+
+
+def test_a_kept_file_already_in_the_spare_is_not_linked_again(tmp_path: Path) -> None:
+    output, spare = tmp_path / "out", tmp_path / "spare"
+    records = first_build(output, in_place=False)
+    for number in (1, 2):  # the first change makes the spare, the second builds into it
+        writer = Writer(output, records, spare=spare)  # type: ignore[arg-type]
+        writer.keep("a/index.html", "template article.html")
+        writer.keep("b/c/index.html", "template article.html")
+        writer.put("index.html", f"home {number}".encode(), "template index.html", b"s1'")
+        records = dict(writer.finish())
+    assert (spare / "index.html").read_bytes() == b"home 1"
+    article = os.stat(output / "a" / "index.html")
+    assert os.stat(spare / "a" / "index.html").st_ino == article.st_ino
+    assert article.st_nlink == 2  # the output's file and the spare's: one file
+    assert (output / "index.html").read_bytes() == b"home 2"
