@@ -10,7 +10,9 @@ Each stage takes what the one before gives and leaves what it learnt in the
 Once the files are read, a digest of every input (`_inputs`) is compared with
 the last whole build's: when they match and every output file is as that
 build left it, the build is that build again and stops there (`_again`), the
-way `make` skips a target whose prerequisites did not change.
+way `make` skips a target whose prerequisites did not change. `briefgen build`
+makes that check before it loads the cache, from the last build's `Glance`
+(`_glanced`): a build with nothing to do reads stamps and one small file.
 Every problem of the input is collected before anything is written; a failed
 or killed build leaves the previous site whole.
 
@@ -39,9 +41,19 @@ import jinja2
 
 from briefgen import i18n, search, urls
 from briefgen.bodies import Damaged, body_key, render_bodies
-from briefgen.cache import Cache, Last, load_cache, recover, save_cache, spare_folder
+from briefgen.cache import (
+    Cache,
+    Glance,
+    Last,
+    Output,
+    load_cache,
+    load_glance,
+    recover,
+    save_cache,
+    spare_folder,
+)
 from briefgen.config import CONFIG_FILE, Config
-from briefgen.content import read_content
+from briefgen.content import content_digests, read_content
 from briefgen.coverage_stage import recognizer_for, site_coverage
 from briefgen.deps import Signer, Templates, digest_bytes
 from briefgen.diagnostics import BriefgenError, Diagnostic, error, has_errors, sort_diagnostics
@@ -52,7 +64,7 @@ from briefgen.output import Writer
 from briefgen.pages import Page, plan_pages
 from briefgen.plain import PlainFile, assets, clashes, plain_files
 from briefgen.render import render_pages, show, template_dirs, theme_environment
-from briefgen.sources import stamp
+from briefgen.sources import Stamp, stamp
 from briefgen.story_index import StoryNote
 from briefgen.story_stage import read_notes, stories_stage
 from briefgen.write import OutputLock, cannot_write
@@ -115,9 +127,16 @@ def build(
     started = time.perf_counter()
     output = (out or config.output_path).resolve()
     check_output(output, config, replace=replace)
+    indexing = indexing if indexing is not None else search.Synchronous()
+    if cache is None:
+        with OutputLock(output):
+            glance = load_glance(config.root)
+            again = None if glance is None else _glanced(config, output, drafts, strict, glance)
+        if again is not None:
+            again.seconds = time.perf_counter() - started
+            return again
     on_disk = cache is None
     cache, notes = load_cache(config.root) if cache is None else (cache, [])
-    indexing = indexing if indexing is not None else search.Synchronous()
     try:
         with OutputLock(output):
             try:
@@ -148,19 +167,18 @@ def _pipeline(
     in_place: bool,
 ) -> BuildResult:
     """The stages, in order: a table of contents."""
-    entries, warnings = read_content(
+    entries, folder, read = read_content(
         config, cache, drafts=drafts, progress=_bar(progress, "Reading entries")
     )
-    fallback = i18n.missing_catalog(config.language, CONFIG_FILE)
-    if fallback is not None:  # the site's language has no UI catalog: said once per build
-        warnings.append(fallback)
+    warnings = folder + read + _no_catalog(config)
     plain, problems = plain_files(config, cache)
     notes = read_notes(config)  # the editors' pages of stories, and their problems
     env = _environment(cache, config)
     templates = Templates(env, dict(cache.templates))
-    inputs = _inputs(config, drafts, cache, templates, plain, notes[0])
+    files = {path: record.digest for path, record in cache.content.items()}
+    inputs = _inputs(config, drafts, files, templates, plain, notes[0])
     last = cache.last
-    if last is not None and last.inputs == inputs and _intact(output, cache):
+    if last is not None and last.inputs == inputs and _intact(output, cache.output, cache.outputs):
         return _again(last, output, len(cache.outputs), warnings + problems, strict)
     cache.last, cache.dirty = None, cache.dirty or last is not None
     site = build_site(
@@ -226,7 +244,8 @@ def _pipeline(
         writer.close()
     draft_count = sum(1 for entry in site.entries if entry.draft)
     if indexed:  # a build waiting for its search index is not whole yet: never taken again
-        cache.last = Last(inputs, len(site.entries), len(pages), draft_count, tuple(later))
+        counts = len(site.entries), len(pages), draft_count
+        cache.last = Last(inputs, *counts, warnings=tuple(later), read=tuple(read))
         cache.dirty = True
     return BuildResult(
         output=output,
@@ -245,17 +264,18 @@ def _pipeline(
 def _inputs(
     config: Config,
     drafts: bool,
-    cache: Cache,
+    content: Mapping[str, bytes],
     templates: Templates,
     plain: Mapping[str, PlainFile],
     notes: Mapping[str, StoryNote],
 ) -> bytes:
     """A digest of everything a build reads: settings and options, every content file (drafts
-    too), the editors' pages of stories, every template, every plain file, and the tools whose
-    version changes the output (spaCy when installed, Pagefind)."""
+    too, by the digest of its bytes), the editors' pages of stories, every template, every
+    plain file, and the tools whose version changes the output (spaCy when installed,
+    Pagefind)."""
     hasher = hashlib.blake2b(_settings(config, drafts), digest_size=16)
-    for path, record in sorted(cache.content.items()):
-        hasher.update(f"{path}\0".encode() + record.digest)
+    for path, digest in sorted(content.items()):
+        hasher.update(f"{path}\0".encode() + digest)
     hasher.update(repr(sorted(notes.items())).encode())
     hasher.update(templates.everything())
     for relative, item in sorted(plain.items()):
@@ -278,12 +298,41 @@ def _environment(cache: Cache, config: Config) -> jinja2.Environment:
     return env
 
 
-def _intact(output: Path, cache: Cache) -> bool:
-    """Every file of the last build's output is still as it was left."""
-    if cache.output != str(output) or not cache.outputs:
+def _intact(output: Path, last_output: str, outputs: Mapping[str, Output | Stamp]) -> bool:
+    """Every file of the last build's output (`last_output`) is still as it was left."""
+    if last_output != str(output) or not outputs:
         return False
     prefix = f"{output}{os.sep}"
-    return all(stamp(prefix + path) == record.stamp for path, record in cache.outputs.items())
+    return all(
+        stamp(prefix + path) == (record.stamp if isinstance(record, Output) else record)
+        for path, record in outputs.items()
+    )
+
+
+def _glanced(
+    config: Config, output: Path, drafts: bool, strict: bool, glance: Glance
+) -> BuildResult | None:
+    """The last whole build again, told from its glance alone (the cache is not loaded);
+    None when anything it read or wrote may have changed."""
+    found = content_digests(config, glance.content)
+    if found is None:
+        return None
+    digests, folder = found
+    plain, problems = plain_files(config, Cache(plain=dict(glance.plain)))
+    notes, _problems = read_notes(config)
+    templates = Templates(theme_environment(config), dict(glance.templates))
+    inputs = _inputs(config, drafts, digests, templates, plain, notes)
+    last = glance.last
+    if inputs != last.inputs or not _intact(output, glance.output, glance.outputs):
+        return None
+    warnings = folder + list(last.read) + _no_catalog(config) + problems
+    return _again(last, output, len(glance.outputs), warnings, strict)
+
+
+def _no_catalog(config: Config) -> list[Diagnostic]:
+    """The site's language has no UI catalog: said once per build."""
+    fallback = i18n.missing_catalog(config.language, CONFIG_FILE)
+    return [] if fallback is None else [fallback]
 
 
 def _again(

@@ -45,9 +45,10 @@ from briefgen.write import write_file
 
 FOLDER = ".briefgen-cache"
 FILE = "build.cache"
+GLANCE = "last.cache"
 BODIES = "bodies.sqlite"
 SPARE_PREFIX = "previous-site-"
-FORMAT = f"briefgen-cache 5 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 6 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -102,6 +103,22 @@ class Last:
     pages: int
     drafts: int
     warnings: tuple[Diagnostic, ...]  # those found after the content was read
+    read: tuple[Diagnostic, ...] = ()  # those of the content files and their entries
+
+
+@dataclass
+class Glance:
+    """What a build with nothing to do reads: the last whole build, the stamps and digests of
+    the files it read and the stamps of the files it wrote. Saved apart from the cache
+    (`GLANCE`), a twentieth of the cache's size, so that such
+    a build loads nothing else."""
+
+    last: Last
+    content: dict[str, Source]
+    plain: dict[str, Source]
+    templates: dict[bytes, frozenset[str | None]]
+    output: str
+    outputs: dict[str, Stamp]
 
 
 @dataclass
@@ -158,29 +175,41 @@ def load_cache(root: Path) -> tuple[Cache, list[Diagnostic]]:
 
 
 def _load(root: Path) -> tuple[Cache, list[Diagnostic]]:
-    path = cache_file(root)
+    cache, why = _unpickle(cache_file(root))
+    if not isinstance(cache, Cache) or set(vars(cache)) != {f.name for f in fields(Cache)}:
+        return Cache(), [] if why is None else [_ignored(why or "unreadable")]
+    cache.dirty = False
+    return cache, []
+
+
+def load_glance(root: Path) -> Glance | None:
+    """The glance of the last whole build (`Glance`), or None. An unusable one is not
+    reported: the cache it stands for is, when the build loads it."""
+    glance, _why = _unpickle(root / FOLDER / GLANCE)
+    return glance if isinstance(glance, Glance) else None
+
+
+def _unpickle(path: Path) -> tuple[object, str | None]:
+    """The object saved in `path` by `_save`, or None and why not ("" for unreadable; None
+    for a file that is not there)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Cache(), []
+        return None, None
     except OSError as exc:
-        return Cache(), [_ignored(f"cannot read it: {exc.strerror or exc}")]
+        return None, f"cannot read it: {exc.strerror or exc}"
     key = _key()
     head = memoryview(raw)[len(FORMAT) :]  # a view: copying 50 MB twice costs more than the HMAC
     if raw[: len(FORMAT)] != FORMAT or len(head) < 32 or key is None:
-        return Cache(), [_ignored("written by another version of briefgen, or not a cache")]
+        return None, "written by another version of briefgen, or not a cache"
     signature, payload = bytes(head[:32]), head[32:]
     if not hmac.compare_digest(signature, hmac.new(key, payload, hashlib.sha256).digest()):
-        return Cache(), [_ignored("truncated, corrupt, or written by someone else")]
+        return None, "truncated, corrupt, or written by someone else"
     try:
         with _collector_paused():
-            cache = pickle.loads(payload)
+            return pickle.loads(payload), ""
     except Exception:  # signed but unreadable: a bug in an older briefgen, start again
-        return Cache(), [_ignored("unreadable")]
-    if not isinstance(cache, Cache) or set(vars(cache)) != {f.name for f in fields(Cache)}:
-        return Cache(), [_ignored("unreadable")]
-    cache.dirty = False
-    return cache, []
+        return None, ""
 
 
 def _store(root: Path) -> Store:
@@ -226,17 +255,39 @@ def save_cache(root: Path, cache: Cache) -> None:
         return
     cache.dirty = False
     saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False, environment=None)
-    with _collector_paused():
-        payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
-    signature = hmac.new(key, payload, hashlib.sha256).digest()
     try:
         folder.mkdir(exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             write_file(ignore, b"# the build cache of briefgen: safe to delete\n*\n")
-        write_file(folder / FILE, FORMAT + signature + payload)
+        # the old glance is removed first and the new one written last: a build killed
+        # in between leaves none, and the next build reads the cache
+        (folder / GLANCE).unlink(missing_ok=True)
+        _save(folder / FILE, saved, key)
+        glance = _glance(cache)
+        if glance is not None:
+            _save(folder / GLANCE, glance, key)
     except OSError:
         return
+
+
+def _save(path: Path, thing: object, key: bytes) -> None:
+    with _collector_paused():
+        payload = pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL)
+    write_file(path, FORMAT + hmac.new(key, payload, hashlib.sha256).digest() + payload)
+
+
+def _glance(cache: Cache) -> Glance | None:
+    if cache.last is None:
+        return None
+    return Glance(
+        cache.last,
+        {path: Source(r.stamp, r.read_at, r.digest) for path, r in cache.content.items()},
+        dict(cache.plain),
+        dict(cache.templates),
+        cache.output,
+        {path: record.stamp for path, record in cache.outputs.items()},
+    )
 
 
 def _stripped(cache: Cache) -> dict[str, Parsed]:

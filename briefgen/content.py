@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from briefgen.bodies import text_digest
-from briefgen.cache import Cache, Parsed
+from briefgen.cache import Cache, Parsed, Source
 from briefgen.config import Config
 from briefgen.deps import digest_bytes
 from briefgen.diagnostics import Diagnostic, error
@@ -27,11 +27,33 @@ from briefgen.sources import stamp
 Progress = Callable[[int, int], None]
 
 
+def content_digests(
+    config: Config, known: Mapping[str, Source]
+) -> tuple[dict[str, bytes], list[Diagnostic]] | None:
+    """The digest of every content file (a file whose stamp `known` trusts is not read), and
+    the folder's problems; None when a file cannot be read (`read_content` says why)."""
+    files, problems = content_files(config)
+    digests: dict[str, bytes] = {}
+    for path in files:
+        shown = _shown(path, config)
+        old = known.get(shown)
+        if old is not None and old.trusted(stamp(path)):
+            digests[shown] = old.digest
+            continue
+        try:
+            digests[shown] = digest_bytes(path.read_bytes())
+        except OSError:
+            return None
+    return digests, problems
+
+
 def read_content(
     config: Config, cache: Cache, *, drafts: bool = False, progress: Progress | None = None
-) -> tuple[list[Entry], list[Diagnostic]]:
-    """Every entry (drafts only when asked) and every diagnostic, the cache brought up to date."""
-    files, problems = content_files(config)
+) -> tuple[list[Entry], list[Diagnostic], list[Diagnostic]]:
+    """Every entry (drafts only when asked), the cache brought up to date; the folder's
+    problems (links skipped, folders unreadable), then those of the files and entries."""
+    files, folder = content_files(config)
+    problems: list[Diagnostic] = []
     records: dict[str, Parsed] = {}
     todo: list[tuple[str, Path, bytes]] = []
     for path in files:
@@ -74,7 +96,7 @@ def read_content(
         if record.entry is not None and (drafts or not record.entry.draft):
             entries.append(record.entry)
     problems.extend(duplicate_slugs(entries))
-    return entries, problems
+    return entries, folder, problems
 
 
 def _shown(path: Path, config: Config) -> str:

@@ -68,6 +68,42 @@ def test_a_build_with_nothing_changed_rewrites_nothing(project: Path) -> None:
     assert stats(project / "site") == before
 
 
+def test_a_build_with_nothing_to_do_reads_the_glance_and_not_the_cache(
+    project: Path, tmp_path: Path
+) -> None:
+    unnamed = "---\ntitle: Gamma\ndate: 2023-09-12\nsource: {url: 'https://x.example/g'}\n---\nG.\n"
+    (project / "content" / "c.md").write_text(unnamed, encoding="utf-8")
+    first = build(project)
+    assert "content/c.md:4: warning: source.name: missing" in first
+    cache = project / ".briefgen-cache" / "build.cache"
+    cache.write_bytes(b"not a cache at all")  # read, it would be ignored with a warning
+    before = stats(project / "site")
+    again = build(project)
+    # the same warnings and figures, and no word of the cache
+    assert again.splitlines()[:-1] == first.splitlines()[:-1]
+    assert again.rsplit(", ", 1)[0] == first.rsplit(", ", 1)[0]  # all but the seconds
+    assert stats(project / "site") == before
+    (project / "content" / "a.md").write_text(entry("Alpha", "2023-09-14", "Edited."))
+    edited = build(project)
+    assert "build.cache: warning: cache ignored" in edited  # an edit needs the cache
+    assert tree(project / "site") == clean_build(project, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[:-1], lambda data: b"garbage"])
+def test_a_damaged_glance_costs_only_the_cache_load(
+    project: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    build(project)
+    glance = project / ".briefgen-cache" / "last.cache"
+    glance.write_bytes(damage(glance.read_bytes()))
+    before = stats(project / "site")
+    assert "warning" not in build(project).replace("0 warnings", "")  # the cache is sound
+    assert stats(project / "site") == before
+    (project / "content" / "b.md").write_text(entry("Beta", "2023-09-13", "Edited."))
+    build(project)
+    assert "Edited." in (project / "site/articles/b/index.html").read_text()
+
+
 def test_an_edited_body_rewrites_its_page_and_keeps_the_others(project: Path) -> None:
     build(project)
     before = stats(project / "site")
