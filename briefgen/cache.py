@@ -48,6 +48,7 @@ FILE = "build.cache"
 GLANCE = "last.cache"
 BODIES = "bodies.sqlite"
 SPARE_PREFIX = "previous-site-"
+PREVIEW = "preview"
 FORMAT = f"briefgen-cache 6 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
@@ -150,6 +151,28 @@ def cache_file(root: Path) -> Path:
     return root / FOLDER / FILE
 
 
+def preview_folder(root: Path) -> Path | None:
+    """The live preview's output, kept between sessions so that the next one starts from
+    it (`serve.seed_output`); None when the cache folder is a link or cannot be made."""
+    folder = _folder(root)
+    return None if folder is None else folder / PREVIEW
+
+
+def _folder(root: Path) -> Path | None:
+    """The project's cache folder, made (with the `.gitignore` that keeps it out of git)."""
+    folder = root / FOLDER
+    if folder.is_symlink():
+        return None
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            write_file(ignore, b"# the build cache of briefgen: safe to delete\n*\n")
+    except OSError:
+        return None
+    return folder
+
+
 def spare_folder(root: Path, output: Path) -> Path | None:
     """Where a build into `output` keeps the previous site for the next one (`write.Staging`):
     in the cache folder, one per output folder; None when the cache folder is a link."""
@@ -214,17 +237,8 @@ def _unpickle(path: Path) -> tuple[object, str | None]:
 
 def _store(root: Path) -> Store:
     """The project's body store; in memory when the folder cannot hold one."""
-    folder = root / FOLDER
-    if _key() is None or folder.is_symlink():
-        return Store()
-    try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            write_file(ignore, b"# the build cache of briefgen: safe to delete\n*\n")
-    except OSError:
-        return Store()
-    return Store(folder / BODIES)
+    folder = _folder(root) if _key() is not None else None
+    return Store() if folder is None else Store(folder / BODIES)
 
 
 def _fresh(store: Store) -> Store:
@@ -250,16 +264,14 @@ def recover(cache: Cache) -> Diagnostic:
 def save_cache(root: Path, cache: Cache) -> None:
     """Write the cache atomically; a cache that cannot be written only costs speed."""
     key = _key()
-    folder = root / FOLDER
-    if key is None or folder.is_symlink() or not cache.dirty:
+    if key is None or not cache.dirty:
+        return
+    folder = _folder(root)
+    if folder is None:
         return
     cache.dirty = False
     saved = replace(cache, content=_stripped(cache), store=Store(), dirty=False, environment=None)
     try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            write_file(ignore, b"# the build cache of briefgen: safe to delete\n*\n")
         # the old glance is removed first and the new one written last: a build killed
         # in between leaves none, and the next build reads the cache
         (folder / GLANCE).unlink(missing_ok=True)

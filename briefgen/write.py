@@ -163,9 +163,11 @@ class Staging:
         remove_leftovers(self.output)
         spare = self.spare
         if spare is not None and spare.is_dir() and not spare.is_symlink():
-            self.root, self._reused = spare, True
-            self._present = _inventory(spare)
-            return
+            if same_device(spare, self.output.parent):  # inodes compare on one file system
+                self.root, self._reused = spare, True
+                self._present = inventory(spare)
+                return
+            shutil.rmtree(spare, ignore_errors=True)
         self.root = Path(
             tempfile.mkdtemp(dir=self.output.parent, prefix=f"{STAGING_PREFIX}{self.output.name}-")
         )
@@ -304,7 +306,15 @@ class Staging:
         return self.root
 
 
-def _inventory(folder: Path) -> dict[str, int]:
+def same_device(first: Path, second: Path) -> bool:
+    """Both paths are on one file system (where an inode number names one file)."""
+    try:
+        return os.stat(first).st_dev == os.stat(second).st_dev
+    except OSError:
+        return False
+
+
+def inventory(folder: Path) -> dict[str, int]:
     """Every plain file under `folder`, by relative path, with its inode. Anything else
     (a link, a device) is removed on sight, and so is an empty folder."""
     found: dict[str, int] = {}

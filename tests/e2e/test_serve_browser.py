@@ -1,7 +1,7 @@
 """`briefgen serve` in a real headless Chromium: live reload, error overlay, clean stop.
 
 The real CLI runs in a subprocess on a free port of 127.0.0.1 with its own
-TMPDIR, so the test can check that its temporary output folder disappears.
+TMPDIR, so the test can check that it leaves no temporary folder behind.
 """
 
 from __future__ import annotations
@@ -213,9 +213,8 @@ def test_a_template_edit_changes_every_page(served: Served, page: Any) -> None:
     since = time.perf_counter()
     target.write_text(theme.replace("<body>", "<body>\n" + marker, 1), encoding="utf-8")
     wait_for_text(page, ".template-marker", "Edited template", since)
-    outputs = list(served.temp.glob("briefgen-serve-*"))
-    assert len(outputs) == 1
-    pages = sorted(outputs[0].rglob("*.html"))
+    assert list(served.temp.iterdir()) == []  # the preview builds in its own folder
+    pages = sorted((served.project / ".briefgen-cache" / "preview").rglob("*.html"))
     assert len(pages) > 10
     for html in pages:
         assert marker in html.read_text(encoding="utf-8"), html
@@ -224,12 +223,15 @@ def test_a_template_edit_changes_every_page(served: Served, page: Any) -> None:
         assert marker in response.read().decode()
 
 
-def test_ctrl_c_stops_cleanly_and_removes_the_temporary_folder(tmp_path: Path) -> None:
+def test_ctrl_c_stops_cleanly_and_keeps_the_preview_folder_for_the_next(tmp_path: Path) -> None:
     running = start_serve(tmp_path)
     with urllib.request.urlopen(running.url) as response:
         assert response.status == 200
-    assert list(running.temp.glob("briefgen-serve-*"))
+    cache = running.project / ".briefgen-cache"
+    assert (cache / ".briefgen-lock-preview-session").exists()  # this session's
     assert stop(running) == 0
+    assert (cache / "preview" / "index.html").is_file()
+    assert not (cache / ".briefgen-lock-preview-session").exists()
     assert list(running.temp.iterdir()) == []
     assert "Traceback" not in running.stderr.read_text()
 
