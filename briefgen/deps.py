@@ -6,7 +6,8 @@ settings: the configuration and the build's options; (c) the model objects it
 is given: each entry by the hash of its file (the entry, its body and its
 summary are functions of those bytes and of the settings), each group, day,
 month or year by its identity and the entries it holds, each pager or
-summary by its values. Like Lektor's `record_dependency`, the dependencies
+summary by its values (a frozen value given to many pages, such as a story's
+head or a topic's summary, is hashed once per build). Like Lektor's `record_dependency`, the dependencies
 are named, not compared: the signature hashes the names and the digests of
 what they point at, never the HTML or a whole template context, and the
 digest of a shared object (the whole `Site` for the home page) is computed
@@ -109,7 +110,8 @@ class Signer:
         self._shared: dict[int, Digest] = {}
         self._entries: dict[str, bytes] = {}
         self._tuples: dict[int, tuple[tuple[object, ...], Digest]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._frozen: dict[int, tuple[object, Digest]] = {}
+        self._fields: dict[type, tuple[tuple[str, ...], bool]] = {}
 
     def page(self, route: str, template: str, context: Mapping[str, object]) -> Digest:
         hasher = hashlib.blake2b(digest_size=16)
@@ -130,14 +132,22 @@ class Signer:
             self._items(hasher, value)  # type: ignore[arg-type]
         elif isinstance(value, Site | Group | Story | Day | Month | Year):
             hasher.update(b"S" + self._object(value))
+        elif kind is str:
+            self._text(hasher, value)  # type: ignore[arg-type]
+        elif value is None:
+            hasher.update(b"N;")
+        elif kind is int:
+            hasher.update(b"i%d;" % value)  # type: ignore[str-format]
+        elif kind is date:
+            hasher.update(b"d%d;" % value.toordinal())  # type: ignore[attr-defined]
         elif value is None or isinstance(value, str | int | float | bool | date | datetime):
             hasher.update(f"{type(value).__name__}:{value!r};".encode())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            hasher.update(type(value).__name__.encode() + b"{")
-            for name in self._names(value):
-                hasher.update(name.encode() + b"=")
-                self._feed(hasher, getattr(value, name))
-            hasher.update(b"}")
+            names, frozen = self._names(value)
+            if frozen:  # given to many pages (a story's head, a topic's summary): hashed once
+                hasher.update(b"F" + self._frozen_digest(value, names))
+            else:
+                self._fields_of(hasher, value, names)
         elif isinstance(value, Mapping):
             hasher.update(b"{")
             for key in sorted(value):
@@ -175,12 +185,35 @@ class Signer:
             self._entries[entry.path] = known
         return known
 
-    def _names(self, value: object) -> tuple[str, ...]:
-        names = self._fields.get(type(value))
-        if names is None:
+    def _text(self, hasher: Hasher, text: str) -> None:
+        # length first: no text can pass for two, and no `repr` to make
+        hasher.update(b"s%d:" % len(text) + text.encode("utf-8", "surrogatepass"))
+
+    def _fields_of(self, hasher: Hasher, value: object, names: tuple[str, ...]) -> None:
+        hasher.update(type(value).__name__.encode() + b"{")
+        for name in names:
+            hasher.update(name.encode() + b"=")
+            self._feed(hasher, getattr(value, name))
+        hasher.update(b"}")
+
+    def _frozen_digest(self, value: object, names: tuple[str, ...]) -> Digest:
+        """A frozen dataclass's values cannot change: hashed once per build. The object is
+        kept, so its `id` is not reused meanwhile."""
+        known = self._frozen.get(id(value))
+        if known is None:
+            hasher = hashlib.blake2b(digest_size=16)
+            self._fields_of(hasher, value, names)
+            known = self._frozen[id(value)] = (value, hasher.digest())
+        return known[1]
+
+    def _names(self, value: object) -> tuple[tuple[str, ...], bool]:
+        """The fields of `value`'s dataclass, and whether it is frozen."""
+        known = self._fields.get(type(value))
+        if known is None:
             names = tuple(item.name for item in dataclasses.fields(value))  # type: ignore[arg-type]
-            self._fields[type(value)] = names
-        return names
+            frozen = bool(type(value).__dataclass_params__.frozen)  # type: ignore[attr-defined]
+            known = self._fields[type(value)] = (names, frozen)
+        return known
 
     def _object(self, value: Site | Group | Story | Day | Month | Year) -> Digest:
         """Shared model objects are hashed once per build (they are frozen)."""
@@ -188,7 +221,7 @@ class Signer:
         if known is None:
             hasher = hashlib.blake2b(digest_size=16)
             hasher.update(type(value).__name__.encode())
-            for name in self._names(value):
+            for name in self._names(value)[0]:
                 hasher.update(name.encode() + b"=")
                 self._feed(hasher, getattr(value, name))
             known = self._shared[id(value)] = hasher.digest()
