@@ -6,12 +6,12 @@ settings: the configuration and the build's options; (c) the model objects it
 is given: each entry by the hash of its file (the entry, its body and its
 summary are functions of those bytes and of the settings), each group, day,
 month or year by its identity and the entries it holds, each pager or
-summary by its values (a frozen value given to many pages, such as a story's
-head or a topic's summary, is hashed once per build). Like Lektor's `record_dependency`, the dependencies
+summary by its values. Like Lektor's `record_dependency`, the dependencies
 are named, not compared: the signature hashes the names and the digests of
 what they point at, never the HTML or a whole template context, and the
-digest of a shared object (the whole `Site` for the home page) is computed
-once per build.
+digest of a shared object (the whole `Site` for the home page, a story's
+head or a topic's summary given to thousands of articles) is computed once
+per build.
 """
 
 from __future__ import annotations
