@@ -111,8 +111,7 @@ class Last:
 class Glance:
     """What a build with nothing to do reads: the last whole build, the stamps and digests of
     the files it read and the stamps of the files it wrote. Saved apart from the cache
-    (`GLANCE`), a twentieth of the cache's size, so that such
-    a build loads nothing else."""
+    (`GLANCE`, a twentieth of its size), so that such a build loads nothing else."""
 
     last: Last
     content: dict[str, Source]
@@ -175,9 +174,10 @@ def _folder(root: Path) -> Path | None:
 
 def spare_folder(root: Path, output: Path) -> Path | None:
     """Where a build into `output` keeps the previous site for the next one (`write.Staging`):
-    in the cache folder, one per output folder; None when the cache folder is a link."""
-    folder = root / FOLDER
-    if folder.is_symlink():
+    in the cache folder, one per output folder; None when the cache folder is a link or
+    cannot be made."""
+    folder = _folder(root)
+    if folder is None:
         return None
     name = hashlib.blake2b(os.fsencode(output), digest_size=8).hexdigest()
     return folder / f"{SPARE_PREFIX}{name}"

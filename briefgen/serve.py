@@ -270,22 +270,27 @@ def _output_folder(config: Config) -> tuple[Path, OutputLock | None]:
     lock that makes it this session's; a new temporary folder when another preview of the
     project holds it (or the project has no cache folder)."""
     folder = preview_folder(config.root)
-    if folder is not None:
-        # the session's lock has its own name: each build locks the output folder itself
-        session = OutputLock(folder.with_name(f"{folder.name}-session"))
-        try:
-            session.__enter__()
-        except (BriefgenError, OSError):
-            pass
-        else:
-            try:
-                folder.mkdir(exist_ok=True)
-                if folder.is_dir() and not folder.is_symlink():
-                    return folder.resolve(), session
-            except OSError:
-                pass
-            session.__exit__(None, None, None)
+    session = None if folder is None else _hold(folder)
+    if folder is not None and session is not None:
+        return folder.resolve(), session
     return Path(tempfile.mkdtemp(prefix="briefgen-serve-")).resolve(), None
+
+
+def _hold(folder: Path) -> OutputLock | None:
+    """This session's lock on the preview folder (made if need be); None when another preview
+    holds it or it is not a plain folder. The lock has its own name: each build locks the
+    output folder itself."""
+    session = OutputLock(folder.with_name(f"{folder.name}-session"))
+    try:
+        session.__enter__()
+        folder.mkdir(exist_ok=True)
+    except (BriefgenError, OSError):
+        session.__exit__(None, None, None)
+        return None
+    if folder.is_symlink() or not folder.is_dir():
+        session.__exit__(None, None, None)
+        return None
+    return session
 
 
 def seed_output(cache: Cache, output: Path) -> None:

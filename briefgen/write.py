@@ -182,7 +182,7 @@ class Staging:
 
     def add(self, relative: str, data: bytes, origin: str) -> None:
         """Stage one file; a second write to the same path is an error naming both origins."""
-        target = self._claim(relative, origin)
+        target = self._root() / self._claim(relative, origin)
         self._make_room(target)
         target.write_bytes(data)
 
@@ -190,9 +190,10 @@ class Staging:
         """Stage the file `source` of the current output as it is: a hard link (a copy
         keeping its modification time where links are refused). `inode` is the
         source's, when known: a spare already holding that very file keeps it."""
-        target = self._claim(relative, origin)
-        if self._reused and inode >= 0 and self._present.get(self._key(relative)) == inode:
+        key = self._claim(relative, origin)
+        if self._reused and inode >= 0 and self._present.get(key) == inode:
             return
+        target = self._root() / key
         self._make_room(target)
         try:
             os.link(source, target)
@@ -230,7 +231,8 @@ class Staging:
             raise ValueError(f"output path {relative!r} leaves the output folder")
         return "/".join(pure.parts)
 
-    def _claim(self, relative: str, origin: str) -> Path:
+    def _claim(self, relative: str, origin: str) -> str:
+        """`relative` as a path inside the staging folder, claimed by `origin`."""
         key = self._key(relative)
         first = self.origins.get(key)
         if first is not None:
@@ -245,7 +247,7 @@ class Staging:
                 ]
             )
         self.origins[key] = origin
-        return self._root() / key
+        return key
 
     def add_all(self, files: Iterable[tuple[str, bytes, str]]) -> None:
         for relative, data, origin in files:
@@ -282,7 +284,9 @@ class Staging:
     def _retire(self, previous: Path) -> None:
         """Keep the previous site as the spare, or remove it."""
         spare = self.spare
-        if spare is not None and previous != spare:
+        if previous == spare:  # staged in the spare: it holds the previous site already
+            return
+        if spare is not None:
             try:
                 if spare.is_dir() and not spare.is_symlink():
                     shutil.rmtree(spare)
@@ -292,8 +296,7 @@ class Staging:
                 return
             except OSError:  # another file system, or not ours to replace
                 pass
-        if spare is None or previous != spare:
-            shutil.rmtree(previous, ignore_errors=True)
+        shutil.rmtree(previous, ignore_errors=True)
 
     @property
     def folder(self) -> Path:

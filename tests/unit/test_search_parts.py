@@ -119,17 +119,23 @@ def test_an_edit_re_indexes_the_part_of_its_article_only(
     } == {p.relative_to(out): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
 
 
-def test_the_preview_publishes_the_parts_once_all_are_indexed(
-    make_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def two_years(make_project: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of one article in 2022 and one in 2023, indexed in parts of one article."""
     monkeypatch.setattr(search, "PART_LIMIT", 1)
-    root = make_project(
+    return make_project(
         {
             "briefgen.yaml": "title: Revue\nlanguage: fr\n",
             "content/a.md": entry("2022-05-02", "Alpha", "Une coopération."),
             "content/b.md": entry("2023-05-02", "Beta", "Une fusée."),
         }
     )
+
+
+def test_the_preview_publishes_the_parts_once_all_are_indexed(
+    two_years: Path, tmp_path: Path
+) -> None:
+    root = two_years
     ready: list[str] = []
     indexer = search.BackgroundIndexer(lambda: ready.append("ready"))
     cache, out = Cache(), tmp_path / "preview"
@@ -171,17 +177,8 @@ class FirstEmpty:
         return None
 
 
-def test_a_part_indexed_without_files_is_not_listed(
-    make_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "PART_LIMIT", 1)
-    root = make_project(
-        {
-            "briefgen.yaml": "title: Revue\nlanguage: fr\n",
-            "content/a.md": entry("2022-05-02", "Alpha", "Une coopération."),
-            "content/b.md": entry("2023-05-02", "Beta", "Une fusée."),
-        }
-    )
+def test_a_part_indexed_without_files_is_not_listed(two_years: Path, tmp_path: Path) -> None:
+    root = two_years
     out = tmp_path / "site"
     build(load_config(root), out=out, cache=Cache(), indexing=FirstEmpty())
     assert json.loads((out / "pagefind/parts.json").read_bytes())["parts"] == ["2023/"]
