@@ -204,15 +204,20 @@ def article_pages(site: Path) -> list[tuple[str, bytes]]:
     )
 
 
-def index_site(site: Path, *, key: str = "", stop: Stop | None = None) -> SearchIndex:
-    """Index the article pages of the built site in `site`; nothing is written into it."""
+def index_site(
+    site: Path, *, key: str = "", stop: Stop | None = None, scratch: Path | None = None
+) -> SearchIndex:
+    """Index the article pages of the built site in `site`; nothing is written into it.
+    Pagefind writes its bundle in a temporary folder in `scratch` (the system's if None)."""
     paths = sorted(site.glob(ARTICLES))
     if not key:
         pages = ((p.relative_to(site).as_posix(), digest_file(p)) for p in paths)
         key = index_key(pages, pagefind_version())
     if not paths:  # Pagefind refuses a site without pages; the search page says it is empty
         return SearchIndex(files={}, pages=0, key=key)
-    with tempfile.TemporaryDirectory(prefix="briefgen-search-", ignore_cleanup_errors=True) as temp:
+    with tempfile.TemporaryDirectory(
+        prefix="briefgen-search-", dir=scratch, ignore_cleanup_errors=True
+    ) as temp:
         bundle = Path(temp) / FOLDER
         command = [str(pagefind_binary()), "--site", str(site), "--glob", ARTICLES]
         _run([*command, "--output-path", str(bundle), "--quiet"], site, stop)
@@ -351,7 +356,7 @@ class BackgroundIndexer:
     key is done already; `begin()` (called once the build's files are in
     place) makes the build's requests the work to do, drops what no build asks
     for any more (stopping a run under way for it) and starts the thread, which
-    snapshots each part's pages (hard links) and indexes them; `ready(key)`
+    snapshots each part's pages (hard links, in `scratch`) and indexes them; `ready(key)`
     gives a part's index once it is built. `on_ready` is called (from the
     indexing thread) when every part asked for is done, so that the preview
     builds again and publishes them. A burst of edits indexes once after it.
@@ -359,8 +364,9 @@ class BackgroundIndexer:
 
     deferred = True
 
-    def __init__(self, on_ready: Callable[[], None]) -> None:
+    def __init__(self, on_ready: Callable[[], None], scratch: Path | None = None) -> None:
         self._on_ready = on_ready
+        self._scratch = scratch  # where snapshots are taken: best on the pages' file system
         self._lock = threading.Lock()
         self._done: dict[str, SearchIndex] = {}
         self._asked: dict[str, dict[str, Path]] = {}  # by the build under way
@@ -433,10 +439,10 @@ class BackgroundIndexer:
                 # taken here, off the build's path; a page a later build replaced meanwhile
                 # is indexed as it is now, and that build has asked for its own index
                 with tempfile.TemporaryDirectory(
-                    prefix="briefgen-pages-", ignore_cleanup_errors=True
+                    prefix="briefgen-pages-", dir=self._scratch, ignore_cleanup_errors=True
                 ) as temp:
                     snapshot(pages, Path(temp))
-                    index = index_site(Path(temp), key=key, stop=stop)
+                    index = index_site(Path(temp), key=key, stop=stop, scratch=self._scratch)
             except BriefgenError as exc:
                 with self._lock:
                     self._wanted.pop(key, None)  # not tried again until a build asks again

@@ -122,7 +122,8 @@ class Preview:
         self.cache = Cache()  # what the builds of this preview remember, in memory
         # the search index is rebuilt in the background: an edit is served at once, and
         # when the index is ready a build publishes it (the search page has it on reload)
-        self.indexer = search.BackgroundIndexer(self._search_ready)
+        self.scratch = _scratch(self.output, self._session)
+        self.indexer = search.BackgroundIndexer(self._search_ready, self.scratch)
         self._notes: list[Diagnostic] = []  # the cache's warnings, shown with the first build
         self._entries = (0, 0)
         try:
@@ -258,6 +259,7 @@ class Preview:
 
     def _leave(self) -> None:
         """A temporary output is removed; the project's preview folder is kept for the next."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
         if self._session is None:
             shutil.rmtree(self.output, ignore_errors=True)
         else:
@@ -274,6 +276,23 @@ def _output_folder(config: Config) -> tuple[Path, OutputLock | None]:
     if folder is not None and session is not None:
         return folder.resolve(), session
     return Path(tempfile.mkdtemp(prefix="briefgen-serve-")).resolve(), None
+
+
+def _scratch(output: Path, session: OutputLock | None) -> Path:
+    """The folder where the search indexer snapshots pages: beside the project's preview
+    folder (one file system, so the snapshot is hard links), made afresh, as a session
+    killed before its end may have left it; a temporary folder beside a temporary output."""
+    if session is not None:
+        folder = output.with_name(f"{output.name}-search")
+        try:
+            if folder.is_symlink() or folder.is_file():
+                folder.unlink()
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            return folder
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix="briefgen-serve-search-"))
 
 
 def _hold(folder: Path) -> OutputLock | None:

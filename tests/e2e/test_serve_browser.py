@@ -232,6 +232,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_preview_folder_for_the_next(tmp_path
     assert stop(running) == 0
     assert (cache / "preview" / "index.html").is_file()
     assert not (cache / ".briefgen-lock-preview-session").exists()
+    assert not (cache / "preview-search").exists()  # the indexer's snapshots, gone with it
     assert list(running.temp.iterdir()) == []
     assert "Traceback" not in running.stderr.read_text()
 

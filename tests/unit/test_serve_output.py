@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import search
 from briefgen.build import build
 from briefgen.cache import load_cache
 from briefgen.config import load_config
@@ -99,3 +100,36 @@ def test_a_session_without_a_cache_starts_from_an_empty_folder(project: Path) ->
         assert (preview / "articles" / "a" / "index.html").is_file()
     finally:
         running.close()
+
+
+def test_the_search_snapshots_are_taken_beside_the_preview_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    scratch = project / ".briefgen-cache" / "preview-search"
+    scratch.mkdir(parents=True)  # left by a session killed before its end, with a planted link
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the preview's")
+    (scratch / "briefgen-pages-old").symlink_to(outside, target_is_directory=True)
+    taken: list[Path] = []
+    snapshot = search.snapshot
+
+    def watched(pages: dict[str, Path], to: Path) -> None:
+        taken.append(to)
+        snapshot(pages, to)
+
+    monkeypatch.setattr(search, "snapshot", watched)
+    running = Preview(load_config(project), port=0)
+    try:
+        assert list(scratch.iterdir()) == []
+        running.start()
+        running.indexer.wait(60)
+        assert taken and all(folder.parent == scratch for folder in taken)
+        assert list(temp.iterdir()) == []  # not one file in the system's temporary folder
+    finally:
+        running.close()
+    assert not scratch.exists()
+    assert (outside / "keep.txt").read_text() == "not the preview's"
