@@ -415,10 +415,12 @@ def _search(
     # indexed later, a page is read where it is once the build is done (`Indexing.begin`)
     where = (lambda path: writer.output / path) if indexing.deferred else writer.current
     whole = True
-    for number, part in enumerate(todo):
+    if progress is not None and todo:
+        progress(0, len(todo))
+    requests = [(part.key, functools.partial(_located, part.pages, where)) for part in todo]
+    for number, (part, index) in enumerate(zip(todo, indexing.index_all(requests), strict=True)):
         if progress is not None:
-            progress(number, len(todo))
-        index = indexing.index(part.key, functools.partial(_located, part.pages, where))
+            progress(number + 1, len(todo))
         if index is None:  # its previous files, if still whole, stay until it is ready
             whole = False
             if _keep_all(writer, previous.get(part.name, []), None):
@@ -438,8 +440,6 @@ def _search(
             writer.keep(search.MANIFEST, search.ORIGIN)
         else:
             writer.put(search.MANIFEST, data, search.ORIGIN, signature)
-    if progress is not None and todo:
-        progress(len(todo), len(todo))
     return whole
 
 

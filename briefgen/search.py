@@ -34,7 +34,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -46,6 +47,7 @@ from babel import Locale
 
 from briefgen.diagnostics import BriefgenError, error
 from briefgen.i18n import translations, ui_language
+from briefgen.parallel import workers
 from briefgen.search_bundle import BundleFormatError, canonical
 
 FOLDER = "pagefind"
@@ -321,28 +323,48 @@ def index_pages(pages: Mapping[str, Path], key: str) -> SearchIndex:
         return index_site(Path(temp), key=key)
 
 
-class Indexing(Protocol):
-    """How a build gets the index of one part (`key`): now, or None while it is being made.
+Request = tuple[str, Callable[[], Mapping[str, Path]]]  # a part's key, and where its pages are
 
-    A build asks for every part whose pages changed, then calls `begin` once
-    its files are in place. `deferred`: the pages are read after that, so they
-    must be named where they will be, not where they are."""
+
+class Indexing(Protocol):
+    """How a build gets the index of each part (`key`): now, or None while it is being made.
+
+    A build asks for every part whose pages changed (`index_all`, whose
+    answers come in the order asked), then calls `begin` once its files are in
+    place. `deferred`: the pages are read after that, so they must be named
+    where they will be, not where they are."""
 
     deferred: bool
 
-    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None: ...
+    def index_all(self, requests: Sequence[Request]) -> Iterator[SearchIndex | None]: ...
 
     def begin(self) -> None:
         """The build's files are in place: work asked for may read them now."""
 
 
 class Synchronous:
-    """How `briefgen build` indexes: at once, the parts whose article pages changed."""
+    """How `briefgen build` indexes: at once, the parts whose article pages changed, as many
+    Pagefind runs at a time as the build has workers (one run keeps about 1.3 cores busy)."""
 
     deferred = False
 
     def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
         return index_pages(pages(), key)
+
+    def index_all(self, requests: Sequence[Request]) -> Iterator[SearchIndex | None]:
+        jobs = min(workers(), len(requests))
+        if jobs < 2:
+            yield from (index_pages(pages(), key) for key, pages in requests)
+            return
+        pool = ThreadPoolExecutor(jobs, thread_name_prefix="pagefind")
+        try:  # each part's pages are named here, in the build's thread
+            runs: list[Future[SearchIndex]] = [
+                pool.submit(index_pages, pages(), key) for key, pages in requests
+            ]
+            for run in runs:
+                yield run.result()
+        finally:  # a failed part: the parts not started yet are not run
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def begin(self) -> None:
         return None
@@ -399,6 +421,9 @@ class BackgroundIndexer:
             if self._wanted and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(target=self._work, daemon=True)
                 self._thread.start()
+
+    def index_all(self, requests: Sequence[Request]) -> Iterator[SearchIndex | None]:
+        return (self.index(key, pages) for key, pages in requests)
 
     def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
         """The index of `key` if it is ready; else None, and it is asked for."""

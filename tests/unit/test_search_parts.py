@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from briefgen import search
 from briefgen.build import build
 from briefgen.cache import Cache
 from briefgen.config import load_config
+from briefgen.diagnostics import BriefgenError, error
 
 Project = Callable[[dict[str, str | bytes]], Path]
 
@@ -165,13 +167,13 @@ class FirstEmpty:
     def __init__(self) -> None:
         self.asked = 0
 
-    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> search.SearchIndex:
-        self.asked += 1
-        if self.asked == 1:
-            return search.SearchIndex(files={}, pages=0, key=key)
-        found = search.Synchronous().index(key, pages)
-        assert found is not None
-        return found
+    def index_all(self, requests: Sequence[search.Request]) -> Iterator[search.SearchIndex]:
+        for key, pages in requests:
+            self.asked += 1
+            if self.asked == 1:
+                yield search.SearchIndex(files={}, pages=0, key=key)
+            else:
+                yield search.index_pages(pages(), key)
 
     def begin(self) -> None:
         return None
@@ -183,3 +185,49 @@ def test_a_part_indexed_without_files_is_not_listed(two_years: Path, tmp_path: P
     build(load_config(root), out=out, cache=Cache(), indexing=FirstEmpty())
     assert json.loads((out / "pagefind/parts.json").read_bytes())["parts"] == ["2023/"]
     assert not (out / "pagefind/2022").exists()
+
+
+def test_parts_indexed_side_by_side_are_the_parts_indexed_one_by_one(
+    two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running: list[int] = []  # Pagefind runs under way, seen as each one starts
+    index_site = search.index_site
+
+    def watched(site: Path, **options: object) -> search.SearchIndex:
+        running.append(1)
+        try:
+            time.sleep(0.3)  # long enough for the other part's run to start meanwhile
+            seen.append(len(running))
+            return index_site(site, **options)  # type: ignore[arg-type]
+        finally:
+            running.pop()
+
+    seen: list[int] = []
+    monkeypatch.setattr(search, "index_site", watched)
+    monkeypatch.setenv("BRIEFGEN_JOBS", "2")
+    build(load_config(two_years), out=tmp_path / "two", cache=Cache())
+    assert sorted(seen) == [2, 2]  # both parts at once
+    seen.clear()
+    monkeypatch.setenv("BRIEFGEN_JOBS", "1")
+    build(load_config(two_years), out=tmp_path / "one", cache=Cache())
+    assert seen == [1, 1]
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+
+
+def test_a_part_that_fails_stops_the_build_with_pagefinds_message(
+    two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(site: Path, **options: object) -> search.SearchIndex:
+        raise BriefgenError([error("pagefind", 0, "Pagefind failed (1): no space", code="search")])
+
+    monkeypatch.setattr(search, "index_site", failing)
+    monkeypatch.setenv("BRIEFGEN_JOBS", "2")
+    out = tmp_path / "site"
+    with pytest.raises(BriefgenError) as raised:
+        build(load_config(two_years), out=out, cache=Cache())
+    assert str(raised.value) == "pagefind: error: Pagefind failed (1): no space"
+    assert not out.exists()  # nothing half-made was published
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
