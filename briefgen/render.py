@@ -24,6 +24,7 @@ from briefgen.config import Config
 from briefgen.coverage_render import coverage_globals
 from briefgen.coverage_stage import Coverage
 from briefgen.diagnostics import BriefgenError, Diagnostic, clip, error, quote
+from briefgen.fragments import FragmentCache, forget
 from briefgen.index import fixed_slugs, group_slug
 from briefgen.model import Day, Entry
 from briefgen.pages import Page, by_day
@@ -92,6 +93,7 @@ def show(
     linker = urls.Linker(config.base_url, config.base_path)
     env.shown.bodies = bodies if bodies is not None else {}
     env.shown.coverage = coverage_globals(config, linker.link, coverage)
+    forget(env)  # fragments of the last build showed its data
 
 
 def theme_environment(config: Config) -> jinja2.Environment:
@@ -104,7 +106,7 @@ def theme_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", FragmentCache],
     )
     env.install_gettext_translations(  # type: ignore[attr-defined]
         i18n.translations(config.language), newstyle=True
