@@ -18,6 +18,7 @@ _OPENING = re.compile(r"«[ \t\u00a0\u202f]*")
 _CLOSING = re.compile(r"[ \t\u00a0\u202f]*»")
 _BEFORE_COLON = re.compile(r"(?<=\S)[ \t\u00a0\u202f]+:(?=\s|$)")
 _BEFORE_MARK = re.compile(r"(?<=\S)[ \t\u00a0\u202f]+([;!?])")
+_MARKS = frozenset("«»:;!?")  # a text without any of them is left as it is, untouched
 _TAG = re.compile(r"(<[^>]*>)")
 _VERBATIM = ("pre", "code", "kbd", "samp", "script", "style", "textarea")
 _PUNCTUATION = " \t\n.,;:!?…«»\"'“”‘’()[]–—-"
@@ -29,7 +30,7 @@ def is_french(lang: str) -> bool:
 
 def french_spacing(text: str, lang: str = "fr") -> str:
     """`text` with non-breaking spaces where French typography wants them (if `lang` is French)."""
-    if not is_french(lang) or not text:
+    if not is_french(lang) or not text or not _MARKS.intersection(text):
         return text
     text = _OPENING.sub("«" + NBSP, text)
     text = _CLOSING.sub(NBSP + "»", text)
