@@ -348,9 +348,6 @@ class Synchronous:
 
     deferred = False
 
-    def index(self, key: str, pages: Callable[[], Mapping[str, Path]]) -> SearchIndex | None:
-        return index_pages(pages(), key)
-
     def index_all(self, requests: Sequence[Request]) -> Iterator[SearchIndex | None]:
         jobs = min(workers(), len(requests))
         if jobs < 2:

@@ -227,7 +227,7 @@ def test_only_article_pages_are_indexed(path: str, indexed: bool) -> None:
 
 def test_the_build_indexes_at_once(built: Path) -> None:
     pages = {path: built / path for path, _ in search.article_pages(built)}
-    index = search.Synchronous().index("k", lambda: pages)
+    (index,) = search.Synchronous().index_all([("k", lambda: pages)])
     assert index is not None and index.files == search.index_site(built, key="k").files
 
 
