@@ -40,6 +40,8 @@ class FragmentCache(Extension):
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
+        if parser.stream.current.test("block_end"):
+            parser.fail("the cache tag needs a key: {% cache 'card', entry.path %}", lineno)
         key = [parser.parse_expression()]
         while parser.stream.skip_if("comma"):
             key.append(parser.parse_expression())

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from briefgen.build import build
 from briefgen.cache import Cache
@@ -58,6 +59,14 @@ def test_a_macro_with_a_cached_body_gives_the_bytes_of_the_macro_without_it() ->
             '<li class="a">&lt;z&gt;1</li>\n<li class="b">&lt;z&gt;1</li>\n'
             '<li class="a">&lt;x&amp;y&gt;1</li>\n<li class="b">&lt;x&amp;y&gt;1</li>\n'
         )
+
+
+def test_a_cache_tag_without_a_key_is_a_syntax_error_saying_so() -> None:
+    env, _made = environment({"page": "line one\n{% cache %}x{% endcache %}"})
+    with pytest.raises(jinja2.TemplateSyntaxError) as raised:
+        env.get_template("page")
+    assert raised.value.message == "the cache tag needs a key: {% cache 'card', entry.path %}"
+    assert raised.value.lineno == 2
 
 
 def test_a_key_that_cannot_be_hashed_draws_the_fragment_each_time() -> None:
