@@ -40,7 +40,7 @@ from typing import Literal
 import jinja2
 
 from briefgen import i18n, search, urls
-from briefgen.bodies import Damaged, body_key, render_bodies
+from briefgen.bodies import Damaged, body_key, render_bodies, summary_of
 from briefgen.cache import (
     Cache,
     Glance,
@@ -220,7 +220,13 @@ def _pipeline(
     if has_errors(found, strict=strict):
         raise BriefgenError(sort_diagnostics(found))
     show(env, config, bodies, coverage)
-    signer = Signer(digests, _settings(config, drafts), templates)
+    signer = Signer(
+        digests,
+        _settings(config, drafts),
+        templates,
+        lambda entry: summary_of(entry, bodies),
+        cache.cards,
+    )
     writer = Writer(
         output,
         cache.outputs if cache.output == str(output) else {},
@@ -236,6 +242,8 @@ def _pipeline(
         cache.outputs, cache.output = writer.finish(), str(output)
         indexing.begin()
         cache.dirty = cache.dirty or rendered > 0 or bool(writer.written or writer.removed)
+        if signer.cards != cache.cards:
+            cache.cards, cache.dirty = signer.cards, True
         if templates.known.keys() != cache.templates.keys():
             cache.templates, cache.dirty = templates.known, True
     except OSError as exc:

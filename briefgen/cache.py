@@ -37,6 +37,7 @@ from typing import Any
 from briefgen import __version__
 from briefgen.bodies import Damaged, Store, Summary, body_key
 from briefgen.coverage_stage import CoverageCache
+from briefgen.deps import Reading
 from briefgen.diagnostics import Diagnostic, warning
 from briefgen.model import Entry
 from briefgen.sources import Stamp
@@ -49,7 +50,7 @@ GLANCE = "last.cache"
 BODIES = "bodies.sqlite"
 SPARE_PREFIX = "previous-site-"
 PREVIEW = "preview"
-FORMAT = f"briefgen-cache 6 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 7 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 
@@ -116,7 +117,7 @@ class Glance:
     last: Last
     content: dict[str, Source]
     plain: dict[str, Source]
-    templates: dict[bytes, frozenset[str | None]]
+    templates: dict[bytes, Reading]
     output: str
     outputs: dict[str, Stamp]
 
@@ -130,7 +131,8 @@ class Cache:
     output: str = ""  # the output folder the records below describe
     outputs: dict[str, Output] = field(default_factory=dict)
     stories: StoryCache = field(default_factory=StoryCache)  # words of entries, last grouping
-    templates: dict[bytes, frozenset[str | None]] = field(default_factory=dict)  # deps.Templates
+    templates: dict[bytes, Reading] = field(default_factory=dict)  # deps.Templates
+    cards: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # deps.Signer
     last: Last | None = None  # the last build, when its output is whole (search index included)
     # the Jinja environment of these settings (`repr(config)`), kept in memory by the preview so
     # that templates are compiled once, not once per build; never saved

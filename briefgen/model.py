@@ -37,7 +37,9 @@ class Entry:
     summary: str  # as written; "" lets the body's first paragraph stand in
     story: str
     draft: bool
-    body: str  # the Markdown of the body, as written: HTML is made by `briefgen.bodies`
+    # the Markdown of the body, as written: HTML is made by `briefgen.bodies`; not in the
+    # entry's `repr`, so that a template printing an entry shows no body (`deps.Signer`)
+    body: str = field(repr=False)
     updated: datetime | None = None  # last modified, when the file says: aware, like `date`
     updated_has_time: bool = False
 

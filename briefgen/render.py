@@ -76,9 +76,32 @@ class Shown:
 
 
 class ThemeEnvironment(jinja2.Environment):
-    """The theme's environment, with the `Shown` its templates read one build's data from."""
+    """The theme's environment, with the `Shown` its templates read one build's data from.
+
+    An entry's Markdown and its private attributes are hidden from templates:
+    `body(entry)` is the one way to a body, so that the build can tell which
+    pages show bodies (`deps.Templates.whole`) from the templates alone.
+    """
 
     shown: Shown
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is Entry and (attribute == "body" or attribute[:1] == "_"):
+            return self._hidden(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(obj) is Entry and isinstance(argument, str):
+            return self.getattr(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _hidden(self, obj: Entry, attribute: str) -> jinja2.Undefined:
+        hint = (
+            "an entry's body is shown with body(entry).html (its HTML) or summary(entry)"
+            if attribute == "body"
+            else f"an entry has no attribute {quote(attribute)} for templates"
+        )
+        return self.undefined(hint=hint, obj=obj, name=attribute)
 
 
 def show(

@@ -1,8 +1,9 @@
 """Property: after any sequence of edits, a build with the cache writes what a clean build writes.
 
 A hypothesis state machine edits a small project (entries added, edited in
-body or front matter, renamed, deleted; a template and a static file added,
-edited, deleted; the configuration edited) and after each step builds it
+body or front matter, renamed, deleted; templates, one a list that shows
+bodies or not, and a static file added, edited, deleted; the configuration
+edited) and after each step builds it
 twice: with the project's on-disk cache into `site/`, and from nothing into
 another folder. The two outputs must be the same bytes, and fail the same way.
 The search index is cut in parts of two articles, so that edits add, change
@@ -33,6 +34,12 @@ DAYS = st.sampled_from(["2023-09-14", "2023-09-13T10:00:00+02:00", "2023-08-30",
 TEMPLATES = [
     "{% extends 'base.html' %}{% block main %}<p>404 {{ config.title }}</p>{% endblock %}\n",
     "{% extends 'base.html' %}{% block main %}<p>lost</p>{% endblock %}\n",
+]
+# a day's page that shows its articles' bodies, or their titles only
+DAY = "{% extends 'base.html' %}{% block main %}{% for entry in day.entries %}"
+DAY_TEMPLATES = [
+    DAY + "{{ body(entry).html }}{% endfor %}{% endblock %}\n",
+    DAY + "<p>{{ entry.title }}</p>{% endfor %}{% endblock %}\n",
 ]
 
 
@@ -82,11 +89,12 @@ class Edits(RuleBasedStateMachine):
         self.names.append(name)
 
     @precondition(lambda self: self.names)
-    @rule(data=st.data(), body=WORDS)
-    def edit_body(self, data: st.DataObject, body: str) -> None:
+    @rule(data=st.data(), lead=st.sampled_from(["", "Kim."]), body=WORDS)
+    def edit_body(self, data: st.DataObject, lead: str, body: str) -> None:
+        """The first paragraph (which lists show when there is no summary) or the second."""
         path = self._path(data.draw(st.sampled_from(self.names)))
         head, _, _rest = path.read_text().rpartition("---\n")
-        path.write_text(f"{head}---\n{body} paragraph.\n")
+        path.write_text(f"{head}---\n{lead}\n\n{body} paragraph.\n")
 
     @precondition(lambda self: self.names)
     @rule(data=st.data(), title=WORDS, day=DAYS, topic=WORDS)
@@ -113,7 +121,14 @@ class Edits(RuleBasedStateMachine):
 
     @rule(text=st.sampled_from([*TEMPLATES, None]))
     def template(self, text: str | None) -> None:
-        path = self.project / "templates" / "404.html"
+        self._template("404.html", text)
+
+    @rule(text=st.sampled_from([*DAY_TEMPLATES, None]))
+    def day_template(self, text: str | None) -> None:
+        self._template("day.html", text)
+
+    def _template(self, name: str, text: str | None) -> None:
+        path = self.project / "templates" / name
         if text is None:
             path.unlink(missing_ok=True)
         else:

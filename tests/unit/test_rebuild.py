@@ -366,3 +366,62 @@ def test_strict_fails_a_build_that_is_the_last_one_again(project: Path, tmp_path
     with pytest.raises(BriefgenError) as failure:
         build(config, out=tmp_path / "out", cache=first.cache, strict=True)
     assert any("nowhere.md" in str(d) for d in failure.value.diagnostics)
+
+
+def test_an_edited_body_renders_only_the_pages_that_show_bodies(
+    project: Path, first: Built
+) -> None:
+    change(project, GAMMA, "Body.", "A new paragraph.")
+    after = first.again()
+    # its page and the three feeds: the lists show its title and summary, which stayed
+    assert after.rendered == 4
+
+
+def test_a_first_paragraph_that_stands_for_the_summary_renders_the_lists_again(
+    project: Path, first: Built, tmp_path: Path
+) -> None:
+    change(project, GAMMA, 'summary: "About Gamma."\n', "")
+    change(project, GAMMA, "Body.", "First paragraph.\n\nSecond paragraph.")
+    listed = first.again()
+    assert "First paragraph." in (first.out / "dates/2023/09/13/index.html").read_text()
+    change(project, GAMMA, "Second paragraph.", "Second paragraph, longer.")
+    later = listed.again()
+    assert later.rendered == 4  # the lists show the first paragraph only
+    change(project, GAMMA, "First paragraph.", "First paragraph, rewritten.")
+    again = later.again()
+    assert {"dates/2023/09/13/index.html", "topics/economie/index.html"} <= set(again.written)
+    assert "First paragraph, rewritten." in (first.out / "dates/2023/09/13/index.html").read_text()
+    assert_same_as_a_full_build(project, first.out, tmp_path)
+
+
+def test_a_list_whose_template_shows_bodies_follows_them(
+    project: Path, first: Built, tmp_path: Path
+) -> None:
+    day = (REPO / "templates" / "day.html").read_text(encoding="utf-8")
+    assert "{% for entry in day.entries %}" in day
+    shown = day.replace(
+        "{% for entry in day.entries %}",
+        "{% for entry in day.entries %}<div class=full>{{ body(entry).html }}</div>",
+    )
+    target = project / "templates" / "day.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(shown, encoding="utf-8")
+    with_bodies = first.again()
+    change(project, GAMMA, "Body.", "A new paragraph.")
+    after = with_bodies.again()
+    assert "dates/2023/09/13/index.html" in after.written
+    assert "A new paragraph." in (first.out / "dates/2023/09/13/index.html").read_text()
+    assert_same_as_a_full_build(project, first.out, tmp_path)
+
+
+def test_a_template_that_reads_the_markdown_of_an_entry_is_told_to_ask_for_its_body(
+    project: Path, first: Built
+) -> None:
+    target = project / "templates" / "day.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("{% for entry in day.entries %}{{ entry.body }}{% endfor %}\n", "utf-8")
+    failed = first.again()
+    assert [(d.path, d.line) for d in failed.errors][:1] == [("templates/day.html", 1)]
+    assert "an entry's body is shown with body(entry).html (its HTML) or summary(entry)" in (
+        failed.errors[0].message
+    )
