@@ -22,10 +22,12 @@ nothing that comes after it renames it.
 Incremental: given the previous result, `group` replays the decisions it
 recorded for the unchanged prefix of the (instant, key) order and decides
 only from the first changed entry on; appending an entry decides one entry.
-A result also keeps where its pass stood before its first decision (its
-checkpoint), so editing the same entry again goes on from there instead of
-replaying every entry before it. The result is the same as from nothing,
-whatever the previous result was.
+A result also keeps where its pass stood at a few places (its checkpoints):
+before its first decision, so that editing the same entry again goes on from
+there, and `spacing`, 4 × `spacing`, 16 × `spacing`… entries before the end,
+so that an edit of a recent entry replays few entries whatever the previous
+pass was: a build after a clean one too. The result is the same as from
+nothing, whatever the previous result was.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ DAY = 86400.0
 # Copies are looked for among the entries that share some of the 16 smallest
 # shingle hashes (prefix filtering): a copy shares about half of them or more.
 PREFIX = 16
+# checkpoints are kept this many entries before the end, and 4, 16, 64… times as many
+SPACING = 256
 Vector = tuple[tuple[str, float], ...]
 
 
@@ -137,11 +141,17 @@ class Grouping:
     settings: Settings
     marks: tuple[tuple[str, float, str, str], ...]  # Item.mark, in pass order
     state: _State
-    # the state after the first `n` marks, before this pass decided anything: (n, state)
-    checkpoint: tuple[int, _State] | None = None
+    # (n, the state after the first n marks), by n: where a later pass may start from
+    checkpoints: tuple[tuple[int, _State], ...] = ()
 
 
-def group(items: Iterable[Item], settings: Settings, previous: Grouping | None = None) -> Grouping:
+def group(
+    items: Iterable[Item],
+    settings: Settings,
+    previous: Grouping | None = None,
+    *,
+    spacing: int = SPACING,
+) -> Grouping:
     """Group `items` into stories, going on from `previous` where it still holds."""
     ordered = sorted(items, key=lambda item: item.order)
     marks = tuple(item.mark for item in ordered)
@@ -149,18 +159,48 @@ def group(items: Iterable[Item], settings: Settings, previous: Grouping | None =
         raise ValueError("two items share a key")
     prefix = _common_prefix(previous, marks, settings)
     run = _Pass(ordered, settings)
+    # a checkpoint of the previous pass holds while the marks before it are the same
+    kept = [point for point in (previous.checkpoints if previous else ()) if point[0] <= prefix]
     if previous is not None and prefix == len(previous.marks):
-        run.resume(previous.state)
-    elif previous is not None and previous.checkpoint and previous.checkpoint[0] <= prefix:
-        done, state = previous.checkpoint  # the same first `done` marks: go on from there
-        run.resume(state)
-        run.replay(ordered[done:prefix], previous)
+        run.resume(previous.state)  # entries added after all the others: no replay
+        start = prefix
+    elif kept:
+        start = kept[-1][0]
+        run.resume(kept[-1][1])
     else:
-        run.replay(ordered[:prefix], previous)
-    checkpoint = (prefix, run.keep()) if prefix < len(ordered) else None
-    for item in ordered[prefix:]:
-        run.decide(item)
-    return run.result(marks, checkpoint)
+        start = 0
+    wanted = {*_cuts(len(ordered), spacing), prefix}
+    for position in range(start, len(ordered)):
+        if position in wanted and position > (kept[-1][0] if kept else 0):
+            kept.append((position, run.keep()))
+        if position < prefix:
+            assert previous is not None
+            run.replay(ordered[position], previous)
+        else:
+            run.decide(ordered[position])
+    return run.result(marks, _thin(kept, wanted))
+
+
+def _cuts(count: int, spacing: int) -> list[int]:
+    """Where checkpoints are wanted in a pass over `count` entries: `spacing`,
+    4 × `spacing`, 16 × `spacing`… entries before the end."""
+    cuts, back = [], spacing
+    while back < count:
+        cuts.append(count - back)
+        back *= 4
+    return cuts
+
+
+def _thin(
+    points: list[tuple[int, _State]], wanted: Iterable[int]
+) -> tuple[tuple[int, _State], ...]:
+    """For each wanted place, the last checkpoint at or before it."""
+    chosen: dict[int, _State] = {}
+    for place in wanted:
+        before = [point for point in points if point[0] <= place]
+        if before:
+            chosen.setdefault(*before[-1])
+    return tuple(sorted(chosen.items(), key=lambda point: point[0]))
 
 
 def _common_prefix(
@@ -230,16 +270,13 @@ class _Pass:
             dict(state.era_of),
         )
 
-    def replay(self, prefix: list[Item], previous: Grouping | None) -> None:
-        """Apply the decisions `previous` made for `prefix`, without comparing anything."""
-        if previous is None:
-            return
-        for item in prefix:
-            self._advance(item.instant)
-            self._count(item)
-            slug = previous.story_of[item.key]
-            original = previous.copy_of.get(item.key, "")
-            self._commit(item, slug, original)
+    def replay(self, item: Item, previous: Grouping) -> None:
+        """Apply the decision `previous` made for `item`, without comparing anything."""
+        self._advance(item.instant)
+        self._count(item)
+        slug = previous.story_of[item.key]
+        original = previous.copy_of.get(item.key, "")
+        self._commit(item, slug, original)
 
     def _index_recent(self, keys: Iterable[str]) -> None:
         recent = sorted(
@@ -426,7 +463,7 @@ class _Pass:
     def result(
         self,
         marks: tuple[tuple[str, float, str, str], ...],
-        checkpoint: tuple[int, _State] | None = None,
+        checkpoints: tuple[tuple[int, _State], ...] = (),
     ) -> Grouping:
         state = self.state
         stories = []
@@ -449,7 +486,7 @@ class _Pass:
             self.settings,
             marks,
             state,
-            checkpoint,
+            checkpoints,
         )
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from briefgen.config import Config
 from briefgen.frontmatter import split
 from briefgen.loader import load_entry
-from briefgen.stories import Grouping, Item, Settings, group
+from briefgen.stories import Grouping, Item, Settings, _Pass, group
 from briefgen.story_text import Features, WordFrequencies, features, resemblance, sketch, words
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -242,28 +242,31 @@ def test_appending_in_date_order_never_renames_a_story(items: list[Item]) -> Non
 
 
 @PROPERTY
-@given(item_lists(), item_lists())
+@given(item_lists(), item_lists(), st.sampled_from([1, 2, 256]))
 def test_going_on_from_any_previous_result_gives_the_result_from_nothing(
-    old: list[Item], new: list[Item]
+    old: list[Item], new: list[Item], spacing: int
 ) -> None:
-    previous = group(old, SMALL)
-    assert outcome(group(new, SMALL, previous)) == outcome(group(new, SMALL))
+    previous = group(old, SMALL, spacing=spacing)
+    assert outcome(group(new, SMALL, previous, spacing=spacing)) == outcome(group(new, SMALL))
     edited = new[: len(new) // 2] + old[len(new) // 2 :]
-    assert outcome(group(edited, SMALL, previous)) == outcome(group(edited, SMALL))
+    going_on = group(edited, SMALL, previous, spacing=spacing)
+    assert outcome(going_on) == outcome(group(edited, SMALL))
 
 
 @PROPERTY
 @given(
     item_lists(min_size=1),
-    st.lists(st.tuples(st.integers(0, 2), st.sampled_from(VOCABULARY)), min_size=1, max_size=5),
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from(VOCABULARY)), min_size=1, max_size=5),
+    st.sampled_from([1, 2, 256]),
 )
 def test_editing_entries_one_after_another_gives_the_result_from_nothing(
-    items: list[Item], edits: list[tuple[int, str]]
+    items: list[Item], edits: list[tuple[int, str]], spacing: int
 ) -> None:
-    """Each pass goes on from the one before (often from its checkpoint: the same entry
-    edited again), and each result is the one from nothing."""
+    """Each pass goes on from the one before (from one of its checkpoints: before the same
+    entry edited again, or some entries before the end), and each result is the one from
+    nothing."""
     ordered = sorted(items, key=lambda item: item.order)
-    current = group(ordered, SMALL)
+    current = group(ordered, SMALL, spacing=spacing)
     for position, word in edits:
         index = len(ordered) - 1 - position % len(ordered)  # the newest entries, mostly
         item = ordered[index]
@@ -271,7 +274,7 @@ def test_editing_entries_one_after_another_gives_the_result_from_nothing(
         terms[word] = terms.get(word, 0.0) + 3.0
         found = Features(tuple(sorted(terms.items())), item.features.sketch)
         ordered[index] = replace(item, features=found, stamp=repr(found))
-        current = group(ordered, SMALL, current)
+        current = group(ordered, SMALL, current, spacing=spacing)
         assert outcome(current) == outcome(group(ordered, SMALL))
 
 
@@ -279,3 +282,29 @@ def test_two_items_with_one_key_are_refused() -> None:
     item = real_item(SEEDS[0])
     with pytest.raises(ValueError, match="share a key"):
         group([item, item], Settings())
+
+
+def test_an_edit_after_a_pass_from_nothing_replays_from_a_checkpoint_near_the_end() -> None:
+    """A clean build keeps checkpoints 1, 4, 16… × `spacing` entries before the end: an
+    edit of a recent entry after it replays from the nearest, not from the first entry."""
+    items = sorted(
+        (replace(real_item(SEEDS[n % 5], key=f"e{n:02d}"), instant=n * 3600.0) for n in range(40)),
+        key=lambda item: item.order,
+    )
+    first = group(items, Settings(), spacing=2)
+    assert [point for point, _state in first.checkpoints] == [8, 32, 38]
+    edited = list(items)
+    edited[35] = replace(items[35], stamp="edited")
+    replayed: list[str] = []
+    original = _Pass.replay
+
+    def counting(self: _Pass, item: Item, previous: Grouping) -> None:
+        replayed.append(item.key)
+        original(self, item, previous)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_Pass, "replay", counting)
+        again = group(edited, Settings(), first, spacing=2)
+    assert replayed == ["e32", "e33", "e34"]  # from the checkpoint at 32 to the edit at 35
+    assert outcome(again) == outcome(group(edited, Settings()))
+    assert [point for point, _state in again.checkpoints] == [8, 32, 35, 38]

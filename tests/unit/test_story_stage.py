@@ -83,16 +83,16 @@ def test_an_edit_that_leaves_the_words_alone_decides_nothing_again(
     cache = Cache()
     build(config, cache=cache)
     decided: list[str] = []
-    replayed: list[int] = []
+    replayed: list[str] = []
     decide, replay = stories._Pass.decide, stories._Pass.replay
 
     def spy_decide(run: stories._Pass, item: stories.Item) -> None:
         decided.append(item.key)
         decide(run, item)
 
-    def spy_replay(run: stories._Pass, prefix: list[stories.Item], previous: Any) -> None:
-        replayed.append(len(prefix))
-        replay(run, prefix, previous)
+    def spy_replay(run: stories._Pass, item: stories.Item, previous: Any) -> None:
+        replayed.append(item.key)
+        replay(run, item, previous)
 
     monkeypatch.setattr(stories._Pass, "decide", spy_decide)
     monkeypatch.setattr(stories._Pass, "replay", spy_replay)
