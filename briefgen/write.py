@@ -146,6 +146,7 @@ class Staging:
         self.spare = spare
         self._reused = False  # staging into the spare: its files are those of an older site
         self._present: dict[str, int] = {}  # in the spare: each file's inode, by relative path
+        self._folders: set[str] = set()  # folders made (or found) in the staging folder
         self._lock = None if locked else OutputLock(self.output)
 
     def __enter__(self) -> Staging:
@@ -182,8 +183,9 @@ class Staging:
 
     def add(self, relative: str, data: bytes, origin: str) -> None:
         """Stage one file; a second write to the same path is an error naming both origins."""
-        target = self._root() / self._claim(relative, origin)
-        self._make_room(target)
+        key = self._claim(relative, origin)
+        target = self._root() / key
+        self._make_room(target, key)
         target.write_bytes(data)
 
     def link(self, relative: str, source: Path | str, origin: str, inode: int = -1) -> None:
@@ -194,21 +196,25 @@ class Staging:
         if self._reused and inode >= 0 and self._present.get(key) == inode:
             return
         target = self._root() / key
-        self._make_room(target)
+        self._make_room(target, key)
         try:
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
 
-    def _make_room(self, target: Path) -> None:
-        """The folders above `target`, and nothing left of an older site at its path."""
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError):
-            if not self._reused:
-                raise
-            self._unblock(target)  # a file of the older site stands where a folder must be
-            target.parent.mkdir(parents=True, exist_ok=True)
+    def _make_room(self, target: Path, key: str) -> None:
+        """The folders above `target` (at `key`), and nothing left of an older site at its
+        path. A folder made once stays: no file of this site is staged at its path."""
+        folder = key.rpartition("/")[0]
+        if folder not in self._folders:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                if not self._reused:
+                    raise
+                self._unblock(target)  # a file of the older site stands where a folder must be
+                target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         if self._reused:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
