@@ -47,7 +47,7 @@ class Reading:
     parents: frozenset[str | None]  # the ones it extends
     owned: frozenset[str]  # names `n` of its `body(n)` where `n` is not bound by a loop or macro
     assigned: frozenset[str]  # names it binds: sets, imports, loops, macros and their arguments
-    loose: bool  # it reads a body (or may: an attribute named at render time) in any other way
+    loose: bool  # it reads bodies some other way: `body` handed on, or called on a bound name
 
 
 UNREADABLE = Reading(frozenset(), frozenset(), frozenset(), frozenset(), True)
@@ -376,13 +376,15 @@ class _Digests:
 
     def _items(self, hasher: Hasher, value: tuple[object, ...] | list[object]) -> None:
         # lists of entries are most of what pages are given: the common case inline
-        hasher.update(b"(")
+        update, known = hasher.update, self._entries
+        update(b"(")
         for item in value:
             if type(item) is Entry:
-                hasher.update(self._entry(item))
+                digest = known.get(item.path)
+                update(digest if digest is not None else self._entry(item))
             else:
                 self.feed(hasher, item)
-        hasher.update(b")")
+        update(b")")
 
     def _tuple(self, value: tuple[object, ...]) -> Digest:
         """A long tuple is often given to many pages (a day's entries to each of its
@@ -395,7 +397,7 @@ class _Digests:
         return known[1]
 
     def _entry(self, entry: Entry) -> bytes:
-        """An entry stands for the file's bytes and its name (the slug may come from it)."""
+        """What stands for `entry` in these signatures (`entry` given at creation), once."""
         known = self._entries.get(entry.path)
         if known is None:
             known = self._entries[entry.path] = self._digest_entry(entry)
