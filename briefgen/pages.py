@@ -1,9 +1,9 @@
 """The plan of the site: every page, its template, what it is given and what it shows.
 
-Planning is pure: the model in, a list of `Page` out. `Page.sources` names the
-content files a page shows, so that the live preview re-renders only the
-pages an edit touches. Long lists (a topic, a tag, an outlet) are split into
-pages of `paginate` entries: `topics/defense/`, `topics/defense/page/2/`…
+Planning is pure: the model in, a list of `Page` out; what each page depends
+on is read from what it is given (`deps.Signer`). Long lists (a topic, a tag,
+an outlet) are split into pages of `paginate` entries: `topics/defense/`,
+`topics/defense/page/2/`…
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ class Page:
     route: str
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
-    # the content files shown on the page, for rebuilding only what changed
-    sources: frozenset[str] = frozenset()
 
     @property
     def output(self) -> str:
@@ -54,13 +52,8 @@ class Pager:
     older: str  # route of the page of older entries, or ""
 
 
-def paths(entries: tuple[Entry, ...] | list[Entry]) -> frozenset[str]:
-    return frozenset(e.path for e in entries)
-
-
 def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
-    every = paths(site.entries)
     shown_days = site.days[: config.home_days]
     stories = _home_stories(site, shown_days)
     home = {
@@ -71,13 +64,13 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
         "coverage_keys": _coverage_keys(stories, coverage),
     }
     pages = [
-        Page("", "index.html", home, every),
+        Page("", "index.html", home),
         Page("404.html", "404.html", {"site": site}),
-        _feed("feed.xml", site.entries, config.title, "", config, every),
+        _feed("feed.xml", site.entries, config.title, "", config),
         *_sitemaps(site),
         Page("robots.txt", "robots.txt", {}),
-        Page("dates/", "timeline.html", {"site": site}, every),
-        Page("search/", "search.html", {"site": site}, every),
+        Page("dates/", "timeline.html", {"site": site}),
+        Page("search/", "search.html", {"site": site}),
     ]
     pages.extend(_article_pages(site))
     pages.extend(_story_pages(site, config, coverage))
@@ -98,31 +91,17 @@ def plan_pages(site: Site, config: Config, coverage: Coverage | None = None) -> 
                         f"{config.title} — {item.name}",
                         urls.group(item),
                         config,
-                        paths(item.entries),
                     )
                 )
     for year in site.years:
-        pages.append(
-            Page(
-                urls.year(year),
-                "year.html",
-                {"year": year},
-                frozenset(e.path for m in year.months for d in m.days for e in d.entries),
-            )
-        )
+        pages.append(Page(urls.year(year), "year.html", {"year": year}))
         for month in year.months:
             pages.extend(_month_pages(month, config))
     for index, day in enumerate(site.days):
         newer = site.days[index - 1] if index > 0 else None
         older = site.days[index + 1] if index + 1 < len(site.days) else None
-        pages.append(
-            Page(
-                urls.day(day),
-                "day.html",
-                {"day": day, "newer": newer, "older": older},
-                paths(day.entries),
-            )
-        )
+        context = {"day": day, "newer": newer, "older": older}
+        pages.append(Page(urls.day(day), "day.html", context))
     return pages
 
 
@@ -156,9 +135,7 @@ def _article_pages(site: Site) -> list[Page]:
             "newer": newer,
             "older": older,
         }
-        shown = {entry.path, *(e.path for e in (*related, *copies, *same_day))}
-        shown.update(e.path for e in (newer, older) if e is not None)
-        pages.append(Page(urls.article(entry), "article.html", context, frozenset(shown)))
+        pages.append(Page(urls.article(entry), "article.html", context))
     return pages
 
 
@@ -198,7 +175,6 @@ def _feed(
     title: str,
     alternate: str,
     config: Config,
-    shown: frozenset[str],
 ) -> Page:
     context = {
         "entries": entries[: config.feed_limit],
@@ -206,7 +182,7 @@ def _feed(
         "feed_title": title,
         "alternate": alternate,
     }
-    return Page(route, "feed.xml", context, shown)
+    return Page(route, "feed.xml", context)
 
 
 def _pager(index: int, routes: list[str]) -> Pager:
@@ -229,7 +205,7 @@ def _group_pages(item: Group, site: Site, config: Config) -> list[Page]:
     for index, chunk in enumerate(chunks):
         pager = _pager(index, routes)
         context = {"group": item.summary, "entries": chunk, "pager": pager, "span": span}
-        pages.append(Page(routes[index], "group.html", context, paths(chunk)))
+        pages.append(Page(routes[index], "group.html", context))
     return pages
 
 
@@ -245,7 +221,7 @@ def _month_pages(month: Month, config: Config) -> list[Page]:
         pager = _pager(index, routes)
         days = tuple(Day(day, tuple(items)) for day, items in by_day(chunk))
         context = {"month": month, "days": days, "pager": pager}
-        pages.append(Page(routes[index], "month.html", context, paths(chunk)))
+        pages.append(Page(routes[index], "month.html", context))
     return pages
 
 
@@ -323,20 +299,16 @@ def _story_pages(site: Site, config: Config, coverage: Coverage | None = None) -
     pages = []
     for index, chunk in enumerate(chunks):
         pager = _pager(index, routes)
-        members = frozenset(e.path for story in chunk for e in _members(story))
         context = {"stories": chunk, "pager": pager}
-        pages.append(Page(routes[index], "stories.html", context, members))
+        pages.append(Page(routes[index], "stories.html", context))
     linker = urls.Linker(config.base_url, config.base_path)
     by_slug = {story.slug: story for story in shown}
     for story in shown:
-        members = paths(_members(story))
-        pages.extend(_story_list(story, config, coverage, by_slug, members))
+        pages.extend(_story_list(story, config, coverage, by_slug))
         title = f"{config.title} — {story.title}"
         newest = newest_first(_members(story))
-        pages.append(
-            _feed(urls.story_feed(story), newest, title, urls.story(story), config, members)
-        )
-        pages.extend(_story_data(story, linker, members))
+        pages.append(_feed(urls.story_feed(story), newest, title, urls.story(story), config))
+        pages.extend(_story_data(story, linker))
     return pages
 
 
@@ -345,7 +317,6 @@ def _story_list(
     config: Config,
     coverage: Coverage | None,
     by_slug: dict[str, Story],
-    members: frozenset[str],
 ) -> list[Page]:
     """A story's page: its coverage, then its articles, `paginate` a page (oldest first).
 
@@ -370,10 +341,7 @@ def _story_list(
             "coverage_key": _coverage_keys((story,), coverage).get(story.slug, "") if first else "",
             "elsewhere": _elsewhere(story, coverage, by_slug) if first else {},
         }
-        copies = (c for e in chunk for c in story.copies_of(e))
-        # the first page shows the coverage of every article; the others their own articles
-        shown = members if first else paths((*chunk, *copies))
-        pages.append(Page(routes[index], "story.html", context, shown))
+        pages.append(Page(routes[index], "story.html", context))
     return pages
 
 
@@ -381,14 +349,14 @@ def _members(story: Story) -> tuple[Entry, ...]:
     return (*story.entries, *(copy.entry for copy in story.copies))
 
 
-def _story_data(story: Story, linker: urls.Linker, members: frozenset[str]) -> list[Page]:
+def _story_data(story: Story, linker: urls.Linker) -> list[Page]:
     """The JSON export of a story: `STORY_DATA_LIMIT` entries a file, oldest first."""
     entries = sorted(_members(story), key=lambda e: e.sort_key)
     size = STORY_DATA_LIMIT
     chunks = [entries[start : start + size] for start in range(0, len(entries), size)] or [[]]
     routes = [urls.story_data(story, number) for number in range(1, len(chunks) + 1)]
     return [
-        Page(route, "story.json", {"data": story_data(story, linker, chunks, n, routes)}, members)
+        Page(route, "story.json", {"data": story_data(story, linker, chunks, n, routes)})
         for n, route in enumerate(routes)
     ]
 
