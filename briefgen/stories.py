@@ -48,6 +48,8 @@ PREFIX = 16
 # checkpoints are kept this many entries before the end, and 4, 16, 64… times as many
 SPACING = 256
 Vector = tuple[tuple[str, float], ...]
+# entry key -> (its features' stamp, the words dropped when it came, its vector)
+Vectors = dict[str, tuple[str, frozenset[str], Vector]]
 
 
 @dataclass(frozen=True)
@@ -151,14 +153,19 @@ def group(
     previous: Grouping | None = None,
     *,
     spacing: int = SPACING,
+    vectors: Vectors | None = None,
 ) -> Grouping:
-    """Group `items` into stories, going on from `previous` where it still holds."""
+    """Group `items` into stories, going on from `previous` where it still holds.
+
+    `vectors` keeps the entries' vectors from one pass to the next (the live
+    preview's passes): a story's representative reads those of all its members.
+    """
     ordered = sorted(items, key=lambda item: item.order)
     marks = tuple(item.mark for item in ordered)
     if len(set(m[0] for m in marks)) != len(marks):
         raise ValueError("two items share a key")
     prefix = _common_prefix(previous, marks, settings)
-    run = _Pass(ordered, settings)
+    run = _Pass(ordered, settings, vectors if vectors is not None else {})
     # a checkpoint of the previous pass holds while the marks before it are the same
     kept = [point for point in (previous.checkpoints if previous else ()) if point[0] <= prefix]
     if previous is not None and prefix == len(previous.marks):
@@ -219,11 +226,11 @@ def _common_prefix(
 class _Pass:
     """One pass over the entries; the state lives in `_State` so that it can be kept."""
 
-    def __init__(self, ordered: list[Item], settings: Settings) -> None:
+    def __init__(self, ordered: list[Item], settings: Settings, vectors: Vectors) -> None:
         self.items = {item.key: item for item in ordered}
         self.settings = settings
         self.window = settings.window_days * DAY
-        self.vectors: dict[str, Vector] = {}
+        self.vectors = vectors
         self.state = _State()
         self.postings: dict[str, set[int]] = defaultdict(set)  # word -> ranks of active stories
         self.expiry: list[tuple[float, int]] = []  # (last, rank) of active stories
@@ -449,13 +456,21 @@ class _Pass:
         state.era_of[item.key] = len(state.eras) - 1
 
     def _vector(self, key: str) -> Vector:
-        vector = self.vectors.get(key)
-        if vector is None:
-            dropped = self.state.eras[self.state.era_of[key]]
-            terms = [(w, x) for w, x in self.items[key].features.terms if w not in dropped]
-            norm = math.sqrt(sum(x * x for _, x in terms)) or 1.0
-            vector = tuple((w, x / norm) for w, x in terms)
-            self.vectors[key] = vector
+        """The entry's terms but the words dropped when it came, normalised: a function of
+        its features (their stamp) and of those words, so kept from pass to pass."""
+        dropped = self.state.eras[self.state.era_of[key]]
+        item = self.items[key]
+        known = self.vectors.get(key)
+        if (
+            known is not None
+            and known[0] == item.stamp
+            and (known[1] is dropped or known[1] == dropped)
+        ):
+            return known[2]
+        terms = [(w, x) for w, x in item.features.terms if w not in dropped]
+        norm = math.sqrt(sum(x * x for _, x in terms)) or 1.0
+        vector = tuple((w, x / norm) for w, x in terms)
+        self.vectors[key] = (item.stamp, dropped, vector)
         return vector
 
     # -- the result ---------------------------------------------------------------

@@ -25,7 +25,7 @@ from briefgen.loader import STORY_NOTES
 from briefgen.model import Entry, Site, Story
 from briefgen.parallel import ordered_map
 from briefgen.sources import project_files
-from briefgen.stories import Grouping, Item, Settings, group
+from briefgen.stories import Grouping, Item, Settings, Vectors, group
 from briefgen.story_index import StoryNote, build_stories
 from briefgen.story_text import Features, WordFrequencies, features
 
@@ -46,8 +46,10 @@ class StoryCache:
         self._packed = b""
         self.changed = False  # the last build learnt something worth saving
         self.computed = 0  # entries whose words the last build worked out
-        # the word lists, kept while the process lives (the live preview) but never saved
+        # the word lists and the entries' vectors, kept while the process lives (the live
+        # preview) but never saved
         self.weights: WordFrequencies | None = None
+        self.vectors: Vectors = {}
 
     def _unpacked(self) -> tuple[dict[bytes, Features], Grouping | None]:
         if self._state is None:
@@ -155,7 +157,11 @@ def group_entries(
     for entry in entries:
         found = cache.features[keys[entry.slug]]
         items.append(Item(entry.slug, entry.timestamp, found, found.stamp, entry.story))
-    cache.grouping = group(items, settings, previous)
+    cache.grouping = group(items, settings, previous, vectors=cache.vectors)
+    if len(cache.vectors) > len(items):  # entries gone or renamed
+        cache.vectors = {
+            item.key: cache.vectors[item.key] for item in items if item.key in cache.vectors
+        }
     cache.computed = len(todo)
     cache.changed = (
         bool(todo)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from briefgen.config import Config
 from briefgen.frontmatter import split
 from briefgen.loader import load_entry
-from briefgen.stories import Grouping, Item, Settings, _Pass, group
+from briefgen.stories import Grouping, Item, Settings, Vectors, _Pass, group
 from briefgen.story_text import Features, WordFrequencies, features, resemblance, sketch, words
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -246,10 +246,12 @@ def test_appending_in_date_order_never_renames_a_story(items: list[Item]) -> Non
 def test_going_on_from_any_previous_result_gives_the_result_from_nothing(
     old: list[Item], new: list[Item], spacing: int
 ) -> None:
-    previous = group(old, SMALL, spacing=spacing)
-    assert outcome(group(new, SMALL, previous, spacing=spacing)) == outcome(group(new, SMALL))
+    vectors: Vectors = {}
+    previous = group(old, SMALL, spacing=spacing, vectors=vectors)
+    going_on = group(new, SMALL, previous, spacing=spacing, vectors=vectors)
+    assert outcome(going_on) == outcome(group(new, SMALL))
     edited = new[: len(new) // 2] + old[len(new) // 2 :]
-    going_on = group(edited, SMALL, previous, spacing=spacing)
+    going_on = group(edited, SMALL, previous, spacing=spacing, vectors=vectors)
     assert outcome(going_on) == outcome(group(edited, SMALL))
 
 
@@ -263,10 +265,11 @@ def test_editing_entries_one_after_another_gives_the_result_from_nothing(
     items: list[Item], edits: list[tuple[int, str]], spacing: int
 ) -> None:
     """Each pass goes on from the one before (from one of its checkpoints: before the same
-    entry edited again, or some entries before the end), and each result is the one from
-    nothing."""
+    entry edited again, or some entries before the end) with the vectors it kept, and each
+    result is the one from nothing."""
     ordered = sorted(items, key=lambda item: item.order)
-    current = group(ordered, SMALL, spacing=spacing)
+    vectors: Vectors = {}
+    current = group(ordered, SMALL, spacing=spacing, vectors=vectors)
     for position, word in edits:
         index = len(ordered) - 1 - position % len(ordered)  # the newest entries, mostly
         item = ordered[index]
@@ -274,7 +277,7 @@ def test_editing_entries_one_after_another_gives_the_result_from_nothing(
         terms[word] = terms.get(word, 0.0) + 3.0
         found = Features(tuple(sorted(terms.items())), item.features.sketch)
         ordered[index] = replace(item, features=found, stamp=repr(found))
-        current = group(ordered, SMALL, current, spacing=spacing)
+        current = group(ordered, SMALL, current, spacing=spacing, vectors=vectors)
         assert outcome(current) == outcome(group(ordered, SMALL))
 
 
