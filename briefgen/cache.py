@@ -50,7 +50,7 @@ GLANCE = "last.cache"
 BODIES = "bodies.sqlite"
 SPARE_PREFIX = "previous-site-"
 PREVIEW = "preview"
-FORMAT = f"briefgen-cache 7 {__version__}\n".encode()
+FORMAT = f"briefgen-cache 8 {__version__}\n".encode()
 # a stamp this close to the moment it was taken may hide a later edit of the same size
 RACY_NS = 2_000_000_000
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from briefgen import pages, stories
 from briefgen.build import build
 from briefgen.cache import Cache, load_cache
 from briefgen.config import load_config
+from briefgen.story_text import Features
 from tests.conftest import ROOT
 from tests.e2e.test_stories_site import OTHERS, QUAKE, news_project
 
@@ -132,3 +134,20 @@ def test_a_long_story_s_json_export_is_cut_into_linked_files(
     assert {k: v for k, v in first.items() if k not in ("entries", "file", "previous", "next")} == {
         k: v for k, v in second.items() if k not in ("entries", "file", "previous", "next")
     }
+
+
+def test_the_stage_s_memory_comes_back_from_disk_as_it_was_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words (saved as plain tuples) come back equal, stamps included, and the grouping
+    whole; a stamp is not worked out again."""
+    cache = Cache()
+    build(load_config(news_project(tmp_path / "project")), cache=cache)
+    saved = cache.stories
+    again = pickle.loads(pickle.dumps(saved))
+    monkeypatch.setattr(Features, "stamp", property(lambda self: pytest.fail("stamp again")))
+    assert again.features == saved.features
+    assert {k: f.__dict__["stamp"] for k, f in again.features.items()} == {
+        k: f.__dict__["stamp"] for k, f in saved.features.items()
+    }
+    assert again.grouping == saved.grouping
