@@ -5,15 +5,14 @@ one extends, includes or imports, found by Jinja's own parser; (b) the
 settings: the configuration and the build's options; (c) the model objects it
 is given: each entry by the hash of its file (the entry, its body and its
 summary are functions of those bytes and of the settings) where the page
-shows its body, and by what a list shows of it (its fields but the body, and
-its summary) elsewhere, each group, day,
-month or year by its identity and the entries it holds, each pager or
-summary by its values. Like Lektor's `record_dependency`, the dependencies
-are named, not compared: the signature hashes the names and the digests of
-what they point at, never the HTML or a whole template context, and the
-digest of a shared object (the whole `Site` for the home page, a story's
-head or a topic's summary given to thousands of articles) is computed once
-per build.
+shows its body, elsewhere by what a list shows of it (its fields but the
+body, and its summary); each group, day, month or year by its identity and
+the entries it holds, each pager or summary by its values. Like Lektor's
+`record_dependency`, the dependencies are named, not compared: the signature
+hashes the names and the digests of what they point at, never the HTML or a
+whole template context, and the digest of a shared object (the whole `Site`
+for the home page, a story's head or a topic's summary given to thousands of
+articles) is computed once per build.
 """
 
 from __future__ import annotations
@@ -292,9 +291,8 @@ class Signer:
         self._known = cards if cards is not None else {}
         # path -> (settings and file, card digest): the previous build's are reused
         self.cards: dict[str, tuple[Digest, Digest]] = {}
-        self._whole = _Digests(lambda e: b"E" + e.path.encode() + b"\0" + entries[e.path])
+        self._shown = _Digests(lambda e: b"E" + e.path.encode() + b"\0" + entries[e.path])
         self._listed = _Digests(self._card)
-        self._values = _Digests(self._whole_entry)  # an entry's fields hold no entry
 
     def page(self, route: str, template: str, context: Mapping[str, object]) -> Digest:
         hasher = hashlib.blake2b(digest_size=16)
@@ -303,7 +301,7 @@ class Signer:
         whole = self.templates.whole(template)
         for key in sorted(context):
             hasher.update(key.encode() + b"=")
-            digests = self._whole if whole is None or key in whole else self._listed
+            digests = self._shown if whole is None or key in whole else self._listed
             digests.feed(hasher, context[key])
         return hasher.digest()
 
@@ -313,14 +311,11 @@ class Signer:
         known = self._known.get(entry.path)
         if known is None or known[0] != made_of:
             hasher = hashlib.blake2b(digest_size=16)
-            self._values.fields(hasher, entry, CARD)
-            self._values.feed(hasher, self._summaries(entry))
+            self._shown.fields(hasher, entry, CARD)  # texts, dates, flags: no entry among them
+            self._shown.feed(hasher, self._summaries(entry))
             known = (made_of, hasher.digest())
         self.cards[entry.path] = known
         return b"C" + entry.path.encode() + b"\0" + known[1]
-
-    def _whole_entry(self, entry: Entry) -> bytes:
-        raise AssertionError(f"an entry inside an entry: {entry.path}")
 
 
 # what a page that lists an entry may show of it: every field but the body
